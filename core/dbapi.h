@@ -1,0 +1,89 @@
+/*
+ * core/dbapi.h - the bodies of connections, statements, results and rows,
+ * shared by core/connection.c and core/result.c.
+ */
+#ifndef SQLKIT_CORE_DBAPI_H
+#define SQLKIT_CORE_DBAPI_H
+
+#include "sqlkit/connection.h"
+#include "sqlkit/plugin.h"
+#include "lexer.h"
+
+/* Column names and types, shared (refcounted) by a statement and the rowsets
+ * copied from its results. */
+typedef struct sqlkit__columns {
+	unsigned refs;
+	unsigned n;
+	char **names;
+	sqlkit_type *types;
+} sqlkit__columns;
+
+struct sqlkit_row {
+	const sqlkit__columns *cols;
+	sqlkit_value *values;
+};
+
+#define SQLKIT__STMT_CACHE 32
+
+struct sqlkit_stmt {
+	sqlkit_conn *conn;            /* NULL once the connection closed under it */
+	sqlkit_pstmt *pstmt;
+	sqlkit__lexed lex;
+	char *text;                   /* the SQL as given (the cache key) */
+	size_t text_len;
+	unsigned long hash;
+	int cached;                   /* owned by the connection's cache */
+	int busy;                     /* a result is open on it */
+	unsigned long long used;      /* last use tick, for LRU eviction */
+	sqlkit__columns *cols;        /* built at the first execution */
+	sqlkit_value *scratch;        /* nmarkers values handed to the plugin */
+	size_t *map;                  /* distinct name -> index into the caller's params */
+	struct sqlkit_stmt *next, *prev;  /* user-prepared statements of the connection */
+};
+
+struct sqlkit_conn {
+	const sqlkit_plugin *plugin;
+	sqlkit_pconn *pconn;
+	const char *driver;
+	unsigned lex_flags;
+	int in_tx;
+	int dead;
+	char **savepoints;
+	size_t nsavepoints, capsavepoints;
+	unsigned savepoint_seq;
+	sqlkit_stmt *cache[SQLKIT__STMT_CACHE];
+	size_t ncache;
+	unsigned long long tick;
+	sqlkit_stmt *user_stmts;
+};
+
+struct sqlkit_result {
+	sqlkit_stmt *stmt;
+	int owns_stmt;                /* a one-off statement freed with the result */
+	int pending;                  /* execute left a first row current */
+	int started;
+	int done;
+	int64_t rowcount;
+	sqlkit_row row;
+};
+
+struct sqlkit_rowset {
+	sqlkit__columns *cols;
+	size_t n, cap;
+	sqlkit_row *rows;
+};
+
+/* After a driver failure: mark the connection dead when the driver said so. */
+int sqlkit__conn_failed(sqlkit_conn *conn, int rc);
+/* Bind the caller's params to the statement's markers into stmt->scratch. */
+int sqlkit__stmt_bind(sqlkit_stmt *stmt, const sqlkit_param *params, size_t nparams);
+/* Build (once) the statement's column list. */
+int sqlkit__stmt_columns(sqlkit_stmt *stmt);
+/* Create a result on an executed statement. */
+int sqlkit__result_new(sqlkit_result **out, sqlkit_stmt *stmt, int owns, int has_row);
+void sqlkit__columns_unref(sqlkit__columns *cols);
+/* A decimal written as text: [+-]digits[.digits][e[+-]digits]. */
+int sqlkit__decimal_valid(const char *s, size_t len);
+void sqlkit__stmt_destroy(sqlkit_stmt *stmt);
+
+#endif

@@ -1,0 +1,360 @@
+/*
+ * core/result.c - results, rows and rowsets.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dbapi.h"
+#include "util.h"
+
+/* ---------------------------------------------------------------- columns */
+
+void sqlkit__columns_unref(sqlkit__columns *cols)
+{
+	unsigned i;
+
+	if (!cols || --cols->refs > 0)
+		return;
+	for (i = 0; i < cols->n; i++)
+		free(cols->names[i]);
+	free(cols->names);
+	free(cols->types);
+	free(cols);
+}
+
+int sqlkit__stmt_columns(sqlkit_stmt *stmt)
+{
+	const sqlkit_plugin *p = stmt->conn->plugin;
+	sqlkit__columns *c;
+	unsigned i, n;
+
+	n = p->column_count(stmt->pstmt);
+	if (stmt->cols && stmt->cols->n == n)
+		return 0;
+	if (!(c = calloc(1, sizeof *c)) || !(c->names = calloc(n + 1, sizeof *c->names)) ||
+	    !(c->types = calloc(n + 1, sizeof *c->types))) {
+		if (c)
+			free(c->names);
+		free(c);
+		return sqlkit__error_oom();
+	}
+	c->refs = 1;
+	c->n = n;
+	for (i = 0; i < n; i++) {
+		const char *name = p->column_name ? p->column_name(stmt->pstmt, i) : NULL;
+		char fallback[24];
+		if (!name) {
+			snprintf(fallback, sizeof fallback, "column%u", i + 1);
+			name = fallback;
+		}
+		c->types[i] = p->column_type ? p->column_type(stmt->pstmt, i) : SQLKIT_TYPE_NULL;
+		if (!(c->names[i] = sqlkit__strdup(name))) {
+			sqlkit__columns_unref(c);
+			return sqlkit__error_oom();
+		}
+	}
+	sqlkit__columns_unref(stmt->cols);
+	stmt->cols = c;
+	return 0;
+}
+
+/* ---------------------------------------------------------------- results */
+
+int sqlkit__result_new(sqlkit_result **out, sqlkit_stmt *stmt, int owns, int has_row)
+{
+	const sqlkit_plugin *p = stmt->conn->plugin;
+	sqlkit_result *r;
+	int rc;
+
+	if ((rc = sqlkit__stmt_columns(stmt)) < 0)
+		return rc;
+	if (!(r = calloc(1, sizeof *r)) ||
+	    !(r->row.values = calloc(stmt->cols->n + 1, sizeof *r->row.values))) {
+		free(r);
+		return sqlkit__error_oom();
+	}
+	r->stmt = stmt;
+	r->owns_stmt = owns;
+	r->pending = has_row;
+	r->row.cols = stmt->cols;
+	r->rowcount = p->rows_affected ? p->rows_affected(stmt->pstmt) : -1;
+	stmt->busy = 1;
+	if (!has_row) {
+		/* Nothing to read: give the statement back at once. */
+		r->started = r->done = 1;
+		p->reset(stmt->pstmt);
+	}
+	*out = r;
+	return 0;
+}
+
+unsigned sqlkit_result_column_count(const sqlkit_result *res)
+{
+	return res ? res->stmt->cols->n : 0;
+}
+
+const char *sqlkit_result_column_name(const sqlkit_result *res, unsigned i)
+{
+	return (res && i < res->stmt->cols->n) ? res->stmt->cols->names[i] : NULL;
+}
+
+sqlkit_type sqlkit_result_column_type(const sqlkit_result *res, unsigned i)
+{
+	return (res && i < res->stmt->cols->n) ? res->stmt->cols->types[i] : SQLKIT_TYPE_NULL;
+}
+
+int sqlkit_result_column_index(const sqlkit_result *res, const char *name)
+{
+	unsigned i;
+
+	for (i = 0; res && name && i < res->stmt->cols->n; i++)
+		if (strcmp(res->stmt->cols->names[i], name) == 0)
+			return (int)i;
+	return sqlkit__error(SQLKIT_ENOTFOUND, "no column \"%s\" in the result", name ? name : "(null)");
+}
+
+int64_t sqlkit_result_rowcount(const sqlkit_result *res)
+{
+	return res ? res->rowcount : -1;
+}
+
+static void finish(sqlkit_result *r)
+{
+	if (!r->done) {
+		r->done = 1;
+		if (r->stmt->conn && r->stmt->pstmt && !r->stmt->conn->dead)
+			r->stmt->conn->plugin->reset(r->stmt->pstmt);
+	}
+}
+
+int sqlkit_result_fetchone(const sqlkit_row **row, sqlkit_result *r)
+{
+	const sqlkit_plugin *p;
+	sqlkit_stmt *s;
+	unsigned i;
+	int rc;
+
+	if (!row)
+		return sqlkit__error(SQLKIT_EINVAL, "sqlkit_result_fetchone: row is NULL");
+	*row = NULL;
+	if (!r)
+		return sqlkit__error(SQLKIT_EINVAL, "sqlkit_result_fetchone: result is NULL");
+	if (r->done)
+		return 0;
+	s = r->stmt;
+	if (!s->conn || !s->pstmt)
+		return sqlkit__error(SQLKIT_ESTATE, "the result's connection was closed");
+	p = s->conn->plugin;
+	if (!r->started) {
+		r->started = 1;
+		r->pending = 0;
+	} else {
+		sqlkit_error_clear();
+		if ((rc = p->step(s->pstmt)) < 0) {
+			sqlkit__conn_failed(s->conn, rc);
+			finish(r);
+			return rc;
+		}
+		if (rc == 0) {
+			finish(r);
+			return 0;
+		}
+	}
+	for (i = 0; i < s->cols->n; i++) {
+		if ((rc = p->column_value(s->pstmt, i, &r->row.values[i])) < 0) {
+			sqlkit__conn_failed(s->conn, rc);
+			return rc;
+		}
+	}
+	*row = &r->row;
+	return 0;
+}
+
+/* ---------------------------------------------------------------- rowsets */
+
+static int is_bytes(sqlkit_type t)
+{
+	return t == SQLKIT_TYPE_TEXT || t == SQLKIT_TYPE_BLOB || t == SQLKIT_TYPE_DECIMAL ||
+	       t == SQLKIT_TYPE_JSON;
+}
+
+/* Copy a row: one block holding the values and then their bytes. */
+static int row_copy(sqlkit_row *dst, const sqlkit_row *src, const sqlkit__columns *cols)
+{
+	size_t size = cols->n * sizeof(sqlkit_value), off;
+	unsigned i;
+	char *block;
+
+	for (i = 0; i < cols->n; i++)
+		if (is_bytes(src->values[i].type))
+			size += src->values[i].u.s.len + 1;
+	if (!(block = malloc(size ? size : 1)))
+		return sqlkit__error_oom();
+	dst->cols = cols;
+	dst->values = (sqlkit_value *)(void *)block;
+	off = cols->n * sizeof(sqlkit_value);
+	for (i = 0; i < cols->n; i++) {
+		dst->values[i] = src->values[i];
+		if (is_bytes(src->values[i].type)) {
+			size_t len = src->values[i].u.s.len;
+			if (len)
+				memcpy(block + off, src->values[i].u.s.ptr, len);
+			block[off + len] = '\0';
+			dst->values[i].u.s.ptr = block + off;
+			off += len + 1;
+		}
+	}
+	return 0;
+}
+
+static int fetch_into(sqlkit_rowset **out, sqlkit_result *r, size_t limit)
+{
+	sqlkit_rowset *rs;
+	const sqlkit_row *row;
+	int rc = 0;
+
+	if (!out)
+		return sqlkit__error(SQLKIT_EINVAL, "fetch: out is NULL");
+	*out = NULL;
+	if (!r)
+		return sqlkit__error(SQLKIT_EINVAL, "fetch: result is NULL");
+	if (!(rs = calloc(1, sizeof *rs)))
+		return sqlkit__error_oom();
+	rs->cols = r->stmt->cols;
+	rs->cols->refs++;
+	while (rs->n < limit) {
+		if ((rc = sqlkit_result_fetchone(&row, r)) < 0 || !row)
+			break;
+		if (rs->n == rs->cap) {
+			size_t cap = rs->cap ? rs->cap * 2 : 16;
+			sqlkit_row *p = realloc(rs->rows, cap * sizeof *p);
+			if (!p) {
+				rc = sqlkit__error_oom();
+				break;
+			}
+			rs->rows = p;
+			rs->cap = cap;
+		}
+		if ((rc = row_copy(&rs->rows[rs->n], row, rs->cols)) < 0)
+			break;
+		rs->n++;
+	}
+	if (rc < 0) {
+		sqlkit_rowset_free(rs);
+		return rc;
+	}
+	*out = rs;
+	return 0;
+}
+
+int sqlkit_result_fetchmany(sqlkit_rowset **out, sqlkit_result *res, size_t n)
+{
+	return fetch_into(out, res, n);
+}
+
+int sqlkit_result_fetchall(sqlkit_rowset **out, sqlkit_result *res)
+{
+	return fetch_into(out, res, (size_t)-1);
+}
+
+void sqlkit_result_free(sqlkit_result *r)
+{
+	if (!r)
+		return;
+	finish(r);
+	r->stmt->busy = 0;
+	if (r->owns_stmt)
+		sqlkit__stmt_destroy(r->stmt);
+	free(r->row.values);
+	free(r);
+}
+
+size_t sqlkit_rowset_count(const sqlkit_rowset *rs)
+{
+	return rs ? rs->n : 0;
+}
+
+const sqlkit_row *sqlkit_rowset_row(const sqlkit_rowset *rs, size_t i)
+{
+	return (rs && i < rs->n) ? &rs->rows[i] : NULL;
+}
+
+void sqlkit_rowset_free(sqlkit_rowset *rs)
+{
+	size_t i;
+
+	if (!rs)
+		return;
+	for (i = 0; i < rs->n; i++)
+		free(rs->rows[i].values);
+	free(rs->rows);
+	sqlkit__columns_unref(rs->cols);
+	free(rs);
+}
+
+/* ---------------------------------------------------------------- rows */
+
+unsigned sqlkit_row_count(const sqlkit_row *row)
+{
+	return row ? row->cols->n : 0;
+}
+
+const sqlkit_value *sqlkit_row_value(const sqlkit_row *row, unsigned i)
+{
+	return (row && i < row->cols->n) ? &row->values[i] : NULL;
+}
+
+const char *sqlkit_row_column_name(const sqlkit_row *row, unsigned i)
+{
+	return (row && i < row->cols->n) ? row->cols->names[i] : NULL;
+}
+
+const sqlkit_value *sqlkit_row_value_by_name(const sqlkit_row *row, const char *name)
+{
+	unsigned i;
+
+	for (i = 0; row && name && i < row->cols->n; i++)
+		if (strcmp(row->cols->names[i], name) == 0)
+			return &row->values[i];
+	return NULL;
+}
+
+int64_t sqlkit_row_int(const sqlkit_row *row, unsigned i)
+{
+	const sqlkit_value *v = sqlkit_row_value(row, i);
+	if (!v)
+		return 0;
+	if (v->type == SQLKIT_TYPE_INT)
+		return v->u.i;
+	if (v->type == SQLKIT_TYPE_BOOL)
+		return v->u.b;
+	return 0;
+}
+
+double sqlkit_row_float(const sqlkit_row *row, unsigned i)
+{
+	const sqlkit_value *v = sqlkit_row_value(row, i);
+	if (!v)
+		return 0.0;
+	if (v->type == SQLKIT_TYPE_FLOAT)
+		return v->u.f;
+	if (v->type == SQLKIT_TYPE_INT)
+		return (double)v->u.i;
+	return 0.0;
+}
+
+const char *sqlkit_row_text(const sqlkit_row *row, unsigned i)
+{
+	const sqlkit_value *v = sqlkit_row_value(row, i);
+	if (v && (v->type == SQLKIT_TYPE_TEXT || v->type == SQLKIT_TYPE_DECIMAL ||
+	          v->type == SQLKIT_TYPE_JSON))
+		return v->u.s.ptr;
+	return NULL;
+}
+
+int sqlkit_row_is_null(const sqlkit_row *row, unsigned i)
+{
+	const sqlkit_value *v = sqlkit_row_value(row, i);
+	return !v || v->type == SQLKIT_TYPE_NULL;
+}
