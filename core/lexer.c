@@ -189,9 +189,13 @@ int sqlkit__lex_binds(sqlkit__lexed *out, const char *sql, size_t len,
 			goto done;
 		} else if (c == '$' && style == SQLKIT_PARAMSTYLE_DOLLAR && p + 1 < end &&
 		           p[1] >= '0' && p[1] <= '9' && (p == sql || !is_ident(p[-1]))) {
+			const char *e = p + 1;
+
+			while (e < end && *e >= '0' && *e <= '9')
+				e++;
 			rc = sqlkit__error_set(SQLKIT_EPARAM, SQLKIT_ERRCLASS_PROGRAMMING, NULL, 0, 0,
-			                       "positional parameter \"$%c\" at offset %zu in \"%.*s\": "
-			                       "use named parameters (:name)", p[1], (size_t)(p - sql),
+			                       "positional parameter \"%.*s\" at offset %zu in \"%.*s\": "
+			                       "use named parameters (:name)", (int)(e - p), p, (size_t)(p - sql),
 			                       len > 200 ? 200 : (int)len, sql);
 			goto done;
 		} else {

@@ -175,8 +175,9 @@ static void test_dbapi__fetchmany_and_fetchall_copy_rows(void **state)
 	exec(c, "CREATE TABLE f (id INTEGER PRIMARY KEY, name TEXT)");
 	for (i = 1; i <= 10; i++) {
 		char name[16];
-		sqlkit_param p = SQLKIT_PARAM("name", sqlkit_text(name));
+		sqlkit_param p;
 		snprintf(name, sizeof name, "name-%d", i);
+		p = SQLKIT_PARAM("name", sqlkit_text(name));
 		OK(sqlkit_conn_execute(NULL, c, "INSERT INTO f (name) VALUES (:name)", &p, 1));
 	}
 	OK(sqlkit_conn_execute(&r, c, "SELECT id, name FROM f ORDER BY id", NULL, 0));
