@@ -131,6 +131,13 @@ void sqlkit__error_prefix(const char *fmt, ...)
 	sqlkit__buf_free(&b);
 }
 
+void sqlkit__error_release(void)
+{
+	sqlkit_error_clear();
+	free(tl_err.msg);
+	tl_err.msg = NULL;
+}
+
 const sqlkit_error *sqlkit_error_last(void)
 {
 	if (!tl_err.pub.message)

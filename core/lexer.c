@@ -4,7 +4,8 @@
  * It walks SQL text once, copying it through, and replaces each ":name" that
  * stands outside string literals, quoted identifiers, comments and dollar
  * quoting with the driver's marker. "::" (PostgreSQL casts) and "\:" (an escaped
- * colon, written as ':') are not binds.
+ * colon, written as ':') are not binds, nor is a colon right after a word
+ * character ("a:b"), as in SQLAlchemy.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -147,7 +148,9 @@ int sqlkit__lex_binds(sqlkit__lexed *out, const char *sql, size_t len,
 			p += 2;
 			while (p < end && *p == ':')
 				p++;
-		} else if (c == ':' && p + 1 < end && is_ident_start(p[1]) && (p == sql || p[-1] != ':')) {
+		} else if (c == ':' && p + 1 < end && is_ident_start(p[1]) &&
+		           (p == sql || (p[-1] != ':' && !is_ident(p[-1])))) {
+			/* As SQLAlchemy: not after a word character, so "a:b" is no bind. */
 			const char *name = p + 1, *e = name;
 			unsigned idx;
 			int fresh;

@@ -625,4 +625,5 @@ void sqlkit_shutdown(void)
 	sqlkit__conf_free(conf_cache);
 	conf_cache = NULL;
 	pthread_mutex_unlock(&reg_lock);
+	sqlkit__error_release();
 }

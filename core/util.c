@@ -15,6 +15,10 @@ int sqlkit__buf_grow(sqlkit_buf *b, size_t extra)
 
 	if (b->oom)
 		return SQLKIT_ENOMEM;
+	if (extra > (size_t)-1 / 2 - b->len - 1) {
+		b->oom = 1;
+		return SQLKIT_ENOMEM;
+	}
 	need = b->len + extra + 1;
 	if (need <= b->cap)
 		return 0;

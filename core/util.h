@@ -26,6 +26,8 @@ int sqlkit__error_setv(int code, sqlkit_error_class klass, const char *sqlstate,
 /* Shorthands: an interface error (misuse, bad input) and out of memory. */
 int sqlkit__error(int code, const char *fmt, ...) SQLKIT__PRINTF(2, 3);
 int sqlkit__error_oom(void);
+/* Free the calling thread's message buffer (sqlkit_shutdown). */
+void sqlkit__error_release(void);
 /* Prefix the current message with "prefix: " (keeps code, class, SQLSTATE). */
 void sqlkit__error_prefix(const char *fmt, ...) SQLKIT__PRINTF(1, 2);
 

@@ -547,6 +547,12 @@ static void test_lexer__many_distinct_names(void **state)
 	check_many(AT_P, "@P");
 }
 
+static void test_lexer__colon_after_a_word_is_not_a_bind(void **state)
+{
+	(void)state;
+	expect_lex("SELECT a:b, '1' || x:y, :c", DOLLAR, 0, "SELECT a:b, '1' || x:y, $1", "c", "0");
+}
+
 static void test_lexer__realistic_statements(void **state)
 {
 	(void)state;
@@ -616,6 +622,7 @@ int main(void)
 		cmocka_unit_test(test_lexer__empty_sql),
 		cmocka_unit_test(test_lexer__sql_without_binds_is_copied),
 		cmocka_unit_test(test_lexer__many_distinct_names),
+		cmocka_unit_test(test_lexer__colon_after_a_word_is_not_a_bind),
 		cmocka_unit_test(test_lexer__realistic_statements),
 		cmocka_unit_test(test_lexer__free_is_safe),
 	};
