@@ -538,7 +538,7 @@ static int sqlite_connect(sqlkit_pconn **out, const sqlkit_plugin_url *url, cons
 	rc = sqlite3_open_v2(path ? path : name, &db, flags, NULL);
 	sqlite3_free(path);
 	if (rc != SQLITE_OK) {
-		char context[300];
+		char context[1100];
 		snprintf(context, sizeof context, "could not open database \"%s\"", name);
 		rc = fail(db, rc, context, NULL, 0, NO_SET);
 		sqlite3_close(db);
@@ -771,10 +771,15 @@ static int sqlite_prepare(sqlkit_pstmt **out, sqlkit_pconn *conn, const char *sq
 		return host->error(SQLKIT_ESQL, SQLKIT_ERRCLASS_PROGRAMMING, "42000", 0, 0,
 		                   "no statement in \"%s\"", snippet(snip, sql, len));
 	if (tail && (tail = skip_blank(tail, end, 1)) < end) {
-		rc = host->error(SQLKIT_ESQL, SQLKIT_ERRCLASS_PROGRAMMING, "42000", 0, 0, "%s in \"%s\"",
-		                 memchr(tail, '\0', (size_t)(end - tail)) ? "NUL byte" :
-		                 "more than one statement", snippet(snip, sql, len));
-		goto fail;
+		const char *p = tail;
+		while (p < end && !*p)   /* a length that counts the terminator */
+			p++;
+		if (p < end) {
+			rc = host->error(SQLKIT_ESQL, SQLKIT_ERRCLASS_PROGRAMMING, "42000", 0, 0,
+			                 "%s in \"%s\"", memchr(tail, '\0', (size_t)(end - tail)) ?
+			                 "NUL byte" : "more than one statement", snippet(snip, sql, len));
+			goto fail;
+		}
 	}
 	if ((rc = check_markers(stmt, nparams, sql, len)) < 0)
 		goto fail;
