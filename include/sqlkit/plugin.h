@@ -19,6 +19,12 @@
  * sqlkit_host only if host->struct_size covers it. A different ABI major is
  * refused on both sides.
  *
+ * The core calls the entry point once per load, under its registry lock; the
+ * host table stays valid until the plugin is unloaded (sqlkit_shutdown()).
+ * The core finalizes every statement of a connection before closing it, never
+ * calls step() after it returned 0 or before execute(), and always passes a
+ * has_row pointer.
+ *
  * Thread safety: the core calls a plugin's connection and statement operations
  * from one thread at a time per connection; different connections may be used
  * from different threads at once, so a plugin keeps no unguarded global state.
@@ -93,7 +99,9 @@ typedef struct sqlkit_host {
 		;
 
 	/** The core's value helpers (see sqlkit/value.h), so plugins share one
-	 *  implementation of date/time and UUID text forms. */
+	 *  implementation of date/time and UUID text forms. They return
+	 *  SQLKIT_EINVAL on bad input without touching the last error, so a plugin
+	 *  may call them just to see whether a text parses. */
 	int (*datetime_parse)(sqlkit_value *out, const char *text, size_t len);
 	int (*datetime_format)(char *buf, size_t size, const sqlkit_value *v);
 	int (*uuid_parse)(unsigned char out[16], const char *text, size_t len);
@@ -154,7 +162,10 @@ typedef struct sqlkit_plugin {
 	int (*last_insert_id)(sqlkit_pconn *conn, int64_t *out);
 
 	/* --- statements --- */
-	/** Prepare sql (already in the plugin's paramstyle, with nparams markers). */
+	/** Prepare sql (already in the plugin's paramstyle, with nparams markers; the
+	 *  numbered styles use exactly 1..nparams). Column names and types may be
+	 *  read after prepare; a driver whose statements can change shape when
+	 *  re-prepared (schema changes) reports the new shape after execute. */
 	int (*prepare)(sqlkit_pstmt **out, sqlkit_pconn *conn, const char *sql, size_t len,
 	               unsigned nparams);
 	/** Bind params (nparams of them, in marker order) and run the statement up to
@@ -179,8 +190,11 @@ typedef struct sqlkit_plugin {
 	void (*reset)(sqlkit_pstmt *stmt);
 	void (*finalize)(sqlkit_pstmt *stmt);
 	/** Optional: execute with nsets parameter sets (nparams values each, laid out
-	 *  one set after another) without a round trip per set. NULL: the core loops
-	 *  over execute/reset. */
+	 *  one set after another) without a round trip per set, discarding any rows
+	 *  they return; stop at the first failing set and name it in the message.
+	 *  The core makes the whole batch all-or-nothing with a transaction and
+	 *  ignores *rows_affected after a failure. NULL: the core loops over
+	 *  execute/reset. */
 	int (*execute_many)(sqlkit_pstmt *stmt, const sqlkit_value *params, unsigned nparams,
 	                    size_t nsets, int64_t *rows_affected);
 } sqlkit_plugin;
