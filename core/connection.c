@@ -8,7 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <time.h>
+
 #include "dbapi.h"
+#include "pool.h"
 #include "registry.h"
 #include "url_internal.h"
 #include "util.h"
@@ -45,10 +48,48 @@ static unsigned long hash_text(const char *s, size_t n)
 
 /* ---------------------------------------------------------------- open / close */
 
+double sqlkit__now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int sqlkit__conn_connect(sqlkit_conn **out, const sqlkit_plugin *plugin, const char *driver,
+                         const sqlkit_plugin_url *view, const char *shown_url)
+{
+	static uint64_t serials;
+	sqlkit_conn *conn;
+	int rc;
+
+	*out = NULL;
+	if (!(conn = calloc(1, sizeof *conn)))
+		return sqlkit__error_oom();
+	conn->plugin = plugin;
+	conn->driver = driver;
+	if (plugin->features & SQLKIT_FEATURE_BACKSLASH_ESCAPES)
+		conn->lex_flags |= SQLKIT_LEX_BACKSLASH_ESCAPES;
+	sqlkit_error_clear();
+	if ((rc = plugin->connect(&conn->pconn, view, driver)) < 0 || !conn->pconn) {
+		if (rc >= 0)
+			rc = sqlkit__error(SQLKIT_EPLUGIN, "plugin \"%s\" returned no connection",
+			                   plugin->name);
+		sqlkit__error_prefix("could not connect to \"%s\"", shown_url);
+		free(conn);
+		return rc;
+	}
+	conn->serial = __atomic_add_fetch(&serials, 1, __ATOMIC_RELAXED);
+	conn->created = sqlkit__now();
+	*out = conn;
+	return 0;
+}
+
 int sqlkit_conn_open_url(sqlkit_conn **out, const sqlkit_url *url)
 {
+	const sqlkit_plugin *plugin;
+	const char *driver;
 	sqlkit_plugin_url view;
-	sqlkit_conn *conn;
+	char *shown = NULL;
 	int rc;
 
 	if (!out)
@@ -56,30 +97,15 @@ int sqlkit_conn_open_url(sqlkit_conn **out, const sqlkit_url *url)
 	*out = NULL;
 	if (!url)
 		return sqlkit__error(SQLKIT_EINVAL, "sqlkit_conn_open: url is NULL");
-	if (!(conn = calloc(1, sizeof *conn)))
+	if ((rc = sqlkit__registry_resolve(&plugin, &driver, sqlkit_url_dialect(url),
+	                                   sqlkit_url_driver(url))) < 0)
+		return rc;
+	if (sqlkit_url_format(&shown, url, SQLKIT_URL_MASK_PASSWORD) < 0)
 		return sqlkit__error_oom();
-	if ((rc = sqlkit__registry_resolve(&conn->plugin, &conn->driver, sqlkit_url_dialect(url),
-	                                   sqlkit_url_driver(url))) < 0) {
-		free(conn);
-		return rc;
-	}
-	if (conn->plugin->features & SQLKIT_FEATURE_BACKSLASH_ESCAPES)
-		conn->lex_flags |= SQLKIT_LEX_BACKSLASH_ESCAPES;
 	sqlkit__url_view(url, &view);
-	sqlkit_error_clear();
-	if ((rc = conn->plugin->connect(&conn->pconn, &view, conn->driver)) < 0 || !conn->pconn) {
-		char *shown = NULL;
-		if (rc >= 0)
-			rc = sqlkit__error(SQLKIT_EPLUGIN, "plugin \"%s\" returned no connection",
-			                   conn->plugin->name);
-		if (sqlkit_url_format(&shown, url, SQLKIT_URL_MASK_PASSWORD) == 0)
-			sqlkit__error_prefix("could not connect to \"%s\"", shown);
-		sqlkit_free(shown);
-		free(conn);
-		return rc;
-	}
-	*out = conn;
-	return 0;
+	rc = sqlkit__conn_connect(out, plugin, driver, &view, shown);
+	sqlkit_free(shown);
+	return rc;
 }
 
 int sqlkit_conn_open(sqlkit_conn **out, const char *text)
@@ -117,6 +143,16 @@ void sqlkit__stmt_destroy(sqlkit_stmt *stmt)
 }
 
 void sqlkit_conn_close(sqlkit_conn *conn)
+{
+	if (!conn)
+		return;
+	if (conn->pool)
+		sqlkit__pool_return(conn->pool, conn);
+	else
+		sqlkit__conn_destroy(conn);
+}
+
+void sqlkit__conn_destroy(sqlkit_conn *conn)
 {
 	sqlkit_stmt *s;
 	size_t i;
@@ -160,6 +196,17 @@ int sqlkit_conn_ping(sqlkit_conn *conn)
 int sqlkit_conn_is_dead(const sqlkit_conn *conn)
 {
 	return conn ? conn->dead : 1;
+}
+
+uint64_t sqlkit_conn_serial(const sqlkit_conn *conn)
+{
+	return conn ? conn->serial : 0;
+}
+
+void sqlkit_conn_invalidate(sqlkit_conn *conn)
+{
+	if (conn)
+		conn->invalidated = 1;
 }
 
 const char *sqlkit_conn_dialect(const sqlkit_conn *conn)
@@ -620,10 +667,35 @@ fail:
 	return rc;
 }
 
+/* Tell the engine's echo hook about a statement. The thread's last error is
+ * kept across the hook. */
+static void echo(const sqlkit_conn *conn, const char *sql, const sqlkit_param *params,
+                 size_t nparams, size_t nsets, double t0, int rc)
+{
+	sqlkit_echo_event ev;
+	sqlkit_error saved = *sqlkit_error_last();
+	char *msg = rc < 0 ? sqlkit__strdup(saved.message) : NULL;
+
+	ev.level = rc < 0 ? SQLKIT_LOG_ERROR : SQLKIT_LOG_INFO;
+	ev.sql = sql;
+	ev.params = params;
+	ev.nparams = nparams;
+	ev.nsets = nsets;
+	ev.elapsed = sqlkit__now() - t0;
+	ev.rc = rc;
+	ev.connection = conn->serial;
+	conn->echo->fn(&ev, conn->echo->userdata);
+	if (rc < 0)
+		sqlkit__error_set(saved.code, saved.klass, saved.sqlstate[0] ? saved.sqlstate : NULL,
+		                  saved.native_code, saved.connection_dead, "%s", msg ? msg : "");
+	free(msg);
+}
+
 int sqlkit_conn_execute(sqlkit_result **out, sqlkit_conn *conn, const char *sql,
                         const sqlkit_param *params, size_t nparams)
 {
 	sqlkit_stmt *stmt;
+	double t0 = 0;
 	int rc, temp;
 
 	if (out)
@@ -632,19 +704,32 @@ int sqlkit_conn_execute(sqlkit_result **out, sqlkit_conn *conn, const char *sql,
 		return rc;
 	if (!sql)
 		return sqlkit__error(SQLKIT_EINVAL, "sqlkit_conn_execute: sql is NULL");
-	if ((rc = stmt_cached(&stmt, &temp, conn, sql)) < 0)
-		return rc;
-	return stmt_run(out, stmt, temp, params, nparams);
+	if (conn->echo)
+		t0 = sqlkit__now();
+	if ((rc = stmt_cached(&stmt, &temp, conn, sql)) == 0)
+		rc = stmt_run(out, stmt, temp, params, nparams);
+	if (conn->echo)
+		echo(conn, sql, params, nparams, 1, t0, rc);
+	return rc;
 }
 
 int sqlkit_stmt_execute(sqlkit_result **out, sqlkit_stmt *stmt, const sqlkit_param *params,
                         size_t nparams)
 {
+	sqlkit_conn *conn;
+	double t0 = 0;
+	int rc;
+
 	if (out)
 		*out = NULL;
 	if (!stmt)
 		return sqlkit__error(SQLKIT_EINVAL, "sqlkit_stmt_execute: stmt is NULL");
-	return stmt_run(out, stmt, 0, params, nparams);
+	if ((conn = stmt->conn) && conn->echo)
+		t0 = sqlkit__now();
+	rc = stmt_run(out, stmt, 0, params, nparams);
+	if (conn && conn->echo)
+		echo(conn, stmt->text, params, nparams, 1, t0, rc);
+	return rc;
 }
 
 /* Sets per batch handed to the plugin at once. */
@@ -771,15 +856,25 @@ static int executemany(sqlkit_stmt *stmt, const sqlkit_param *sets, size_t per_s
 int sqlkit_stmt_executemany(sqlkit_stmt *stmt, const sqlkit_param *sets, size_t per_set,
                             size_t nsets, int64_t *rows_affected)
 {
+	sqlkit_conn *conn;
+	double t0 = 0;
+	int rc;
+
 	if (!stmt)
 		return sqlkit__error(SQLKIT_EINVAL, "sqlkit_stmt_executemany: stmt is NULL");
-	return executemany(stmt, sets, per_set, nsets, rows_affected);
+	if ((conn = stmt->conn) && conn->echo)
+		t0 = sqlkit__now();
+	rc = executemany(stmt, sets, per_set, nsets, rows_affected);
+	if (conn && conn->echo)
+		echo(conn, stmt->text, sets, per_set, nsets, t0, rc);
+	return rc;
 }
 
 int sqlkit_conn_executemany(sqlkit_conn *conn, const char *sql, const sqlkit_param *sets,
                             size_t per_set, size_t nsets, int64_t *rows_affected)
 {
 	sqlkit_stmt *stmt;
+	double t0 = 0;
 	int rc, temp;
 
 	if (rows_affected)
@@ -788,11 +883,15 @@ int sqlkit_conn_executemany(sqlkit_conn *conn, const char *sql, const sqlkit_par
 		return rc;
 	if (!sql)
 		return sqlkit__error(SQLKIT_EINVAL, "sqlkit_conn_executemany: sql is NULL");
-	if ((rc = stmt_cached(&stmt, &temp, conn, sql)) < 0)
-		return rc;
-	rc = executemany(stmt, sets, per_set, nsets, rows_affected);
-	if (temp)
-		sqlkit__stmt_destroy(stmt);
+	if (conn->echo)
+		t0 = sqlkit__now();
+	if ((rc = stmt_cached(&stmt, &temp, conn, sql)) == 0) {
+		rc = executemany(stmt, sets, per_set, nsets, rows_affected);
+		if (temp)
+			sqlkit__stmt_destroy(stmt);
+	}
+	if (conn->echo)
+		echo(conn, sql, sets, per_set, nsets, t0, rc);
 	return rc;
 }
 

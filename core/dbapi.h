@@ -6,6 +6,7 @@
 #define SQLKIT_CORE_DBAPI_H
 
 #include "sqlkit/connection.h"
+#include "sqlkit/engine.h"
 #include "sqlkit/plugin.h"
 #include "lexer.h"
 
@@ -41,6 +42,14 @@ struct sqlkit_stmt {
 	struct sqlkit_stmt *next, *prev;  /* user-prepared statements of the connection */
 };
 
+/* Where a connection's statements are echoed (owned by its engine). */
+typedef struct sqlkit__echo {
+	sqlkit_echo_fn fn;
+	void *userdata;
+} sqlkit__echo;
+
+struct sqlkit__pool;
+
 struct sqlkit_conn {
 	const sqlkit_plugin *plugin;
 	sqlkit_pconn *pconn;
@@ -55,10 +64,19 @@ struct sqlkit_conn {
 	size_t ncache;
 	unsigned long long tick;
 	sqlkit_stmt *user_stmts;
+	/* pooling */
+	struct sqlkit__pool *pool;    /* NULL: sqlkit_conn_close() really closes */
+	uint64_t serial;
+	double created;               /* sqlkit__now() at connect */
+	unsigned generation;          /* the pool's generation at connect (dispose) */
+	int invalidated;
+	struct sqlkit_conn *next_idle;
+	const sqlkit__echo *echo;     /* NULL: echo off */
 };
 
 struct sqlkit_result {
 	sqlkit_stmt *stmt;
+	sqlkit_conn *release_conn;    /* given back when the result is freed (engine execute) */
 	int owns_stmt;                /* a one-off statement freed with the result */
 	int pending;                  /* execute left a first row current */
 	int started;
@@ -85,5 +103,13 @@ void sqlkit__columns_unref(sqlkit__columns *cols);
 /* A decimal written as text: [+-]digits[.digits][e[+-]digits]. */
 int sqlkit__decimal_valid(const char *s, size_t len);
 void sqlkit__stmt_destroy(sqlkit_stmt *stmt);
+/* Open a physical connection through a resolved plugin; shown_url (masked) names it
+ * in messages. */
+int sqlkit__conn_connect(sqlkit_conn **out, const sqlkit_plugin *plugin, const char *driver,
+                         const sqlkit_plugin_url *view, const char *shown_url);
+/* Really close: roll back, finalize statements, close the driver's connection. */
+void sqlkit__conn_destroy(sqlkit_conn *conn);
+/* Seconds on a monotonic clock. */
+double sqlkit__now(void);
 
 #endif

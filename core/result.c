@@ -260,14 +260,18 @@ int sqlkit_result_fetchall(sqlkit_rowset **out, sqlkit_result *res)
 
 void sqlkit_result_free(sqlkit_result *r)
 {
+	sqlkit_conn *release;
+
 	if (!r)
 		return;
 	finish(r);
 	r->stmt->busy = 0;
 	if (r->owns_stmt)
 		sqlkit__stmt_destroy(r->stmt);
+	release = r->release_conn;
 	free(r->row.values);
 	free(r);
+	sqlkit_conn_close(release);
 }
 
 size_t sqlkit_rowset_count(const sqlkit_rowset *rs)

@@ -197,7 +197,20 @@ typedef struct sqlkit_plugin {
 	 *  execute/reset. */
 	int (*execute_many)(sqlkit_pstmt *stmt, const sqlkit_value *params, unsigned nparams,
 	                    size_t nsets, int64_t *rows_affected);
+
+	/* --- engine support (all optional) --- */
+	/** Non-zero when every connect() to this URL opens a database of its own (SQLite
+	 *  in memory), so an engine must share one connection (a static pool). */
+	int (*single_connection)(const sqlkit_plugin_url *url);
+	/** Set the connection's transaction isolation level, given as SQL spells it
+	 *  ("READ COMMITTED", "SERIALIZABLE"...); an unknown level is SQLKIT_EINVAL
+	 *  naming the levels the database has. */
+	int (*set_isolation_level)(sqlkit_pconn *conn, const char *level);
 } sqlkit_plugin;
+
+/** Whether plugin p's description is large enough to hold field and fills it. */
+#define SQLKIT_PLUGIN_HAS(p, field) \
+	(offsetof(sqlkit_plugin, field) + sizeof((p)->field) <= (p)->struct_size && (p)->field != NULL)
 
 /** The entry point's type. */
 typedef int (*sqlkit_plugin_init_fn)(unsigned abi_major, unsigned abi_minor,

@@ -10,5 +10,6 @@
 #include "sqlkit/url.h"
 #include "sqlkit/registry.h"
 #include "sqlkit/connection.h"
+#include "sqlkit/engine.h"
 
 #endif

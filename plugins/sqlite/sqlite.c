@@ -1158,6 +1158,33 @@ static const char *const schemes[] = { "sqlite", NULL };
 static const char *const drivers[] = { "sqlite3", "pysqlite", NULL };
 static char description[64];
 
+/* Every connection to an in-memory database (without a shared cache) is a
+ * database of its own: an engine must share one connection. */
+static int sqlite_single_connection(const sqlkit_plugin_url *url)
+{
+	const char *name = url->database;
+	options o;
+
+	if (parse_options(&o, url) < 0)
+		return 0;    /* connect will report the bad option */
+	if (o.cache == SQLITE_OPEN_SHAREDCACHE || o.uri)
+		return 0;
+	return o.memory || !name || !*name || strcmp(name, ":memory:") == 0;
+}
+
+/* SQLite is serializable; READ UNCOMMITTED applies between connections that share
+ * a cache. */
+static int sqlite_set_isolation_level(sqlkit_pconn *conn, const char *level)
+{
+	if (equal_ci(level, "SERIALIZABLE"))
+		return exec_sql(conn->db, "PRAGMA read_uncommitted = 0", "set isolation level");
+	if (equal_ci(level, "READ UNCOMMITTED"))
+		return exec_sql(conn->db, "PRAGMA read_uncommitted = 1", "set isolation level");
+	return host->error(SQLKIT_EINVAL, SQLKIT_ERRCLASS_INTERFACE, NULL, 0, 0,
+	                   "sqlite has no isolation level \"%s\" (it has SERIALIZABLE and "
+	                   "READ UNCOMMITTED)", level);
+}
+
 /* Not const: RETURNING and the description depend on the sqlite3 library
  * found at run time. */
 static sqlkit_plugin plugin = {
@@ -1195,6 +1222,9 @@ static sqlkit_plugin plugin = {
 	.reset = sqlite_reset,
 	.finalize = sqlite_finalize,
 	.execute_many = sqlite_execute_many,
+
+	.single_connection = sqlite_single_connection,
+	.set_isolation_level = sqlite_set_isolation_level,
 };
 
 SQLKIT_PLUGIN_EXPORT int sqlite_LTX_sqlkit_plugin_init(unsigned abi_major, unsigned abi_minor,
