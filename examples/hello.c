@@ -14,13 +14,16 @@
 int main(int argc, char **argv)
 {
 	const char *url = argc > 1 ? argv[1] : "sqlite://";
+	sqlkit_engine *engine = NULL;
 	sqlkit_conn *conn = NULL;
 	sqlkit_result *res = NULL;
 	const sqlkit_row *row;
 	sqlkit_param p[1];
 	int rc;
 
-	if ((rc = sqlkit_conn_open(&conn, url)) < 0)
+	/* engine = create_engine('sqlite://'): in memory, so one shared connection */
+	if ((rc = sqlkit_engine_create(&engine, url, NULL)) < 0 ||
+	    (rc = sqlkit_engine_connect(&conn, engine)) < 0)
 		goto done;
 	if ((rc = sqlkit_conn_execute(NULL, conn, "CREATE TABLE messages ("
 	                              "id INTEGER PRIMARY KEY, message TEXT)", NULL, 0)) < 0)
@@ -38,7 +41,8 @@ done:
 	if (rc < 0)
 		fprintf(stderr, "hello: %s\n", sqlkit_error_last()->message);
 	sqlkit_result_free(res);
-	sqlkit_conn_close(conn);
+	sqlkit_conn_close(conn);     /* back to the pool */
+	sqlkit_engine_free(engine);
 	sqlkit_shutdown();
 	return rc < 0 ? 1 : 0;
 }

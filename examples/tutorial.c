@@ -41,14 +41,17 @@ int main(int argc, char **argv)
 {
 	const char *url = argc > 1 ? argv[1] : "sqlite:///tutorial.sqlite";
 	const char *where = "";
+	sqlkit_engine *engine = NULL;
 	sqlkit_conn *conn = NULL;
 	sqlkit_result *res = NULL;
 	const sqlkit_row *row;
 	int64_t n = 0;
 	int rc;
 
-	printf("engine: %s\n", url);
-	CHECK(sqlkit_conn_open(&conn, url));
+	/* engine = create_engine(url); connection = engine.connect() */
+	CHECK(sqlkit_engine_create(&engine, url, NULL));
+	printf("engine: %s\n", sqlkit_engine_url(engine));
+	CHECK(sqlkit_engine_connect(&conn, engine));
 	printf("dialect: %s (driver %s)\n\n", sqlkit_conn_dialect(conn), sqlkit_conn_driver(conn));
 
 	CHECK(sqlkit_conn_execute(NULL, conn, "DROP TABLE IF EXISTS emp", NULL, 0));
@@ -129,6 +132,7 @@ int main(int argc, char **argv)
 	CHECK(sqlkit_conn_execute(NULL, conn, "DROP TABLE emp", NULL, 0));
 	printf("\ndropped table emp\n");
 	sqlkit_conn_close(conn);
+	sqlkit_engine_free(engine);
 	sqlkit_shutdown();
 	return 0;
 fail:
@@ -136,6 +140,7 @@ fail:
 	        sqlkit_error_class_name(sqlkit_error_last()->klass));
 	sqlkit_result_free(res);
 	sqlkit_conn_close(conn);
+	sqlkit_engine_free(engine);
 	sqlkit_shutdown();
 	return 1;
 }
