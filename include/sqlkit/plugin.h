@@ -34,6 +34,7 @@
 
 #include "sqlkit/common.h"
 #include "sqlkit/errors.h"
+#include "sqlkit/schema.h"
 #include "sqlkit/value.h"
 
 SQLKIT_BEGIN_DECLS
@@ -127,6 +128,71 @@ typedef enum sqlkit_paramstyle {
 /** String literals take backslash escapes (MySQL); the bind lexer must know. */
 #define SQLKIT_FEATURE_BACKSLASH_ESCAPES  (UINT64_C(1) << 7)
 
+/* ---------------------------------------------------------------- dialects */
+
+/** How LIMIT and OFFSET are written. */
+typedef enum sqlkit_limit_style {
+	SQLKIT_LIMIT_OFFSET = 1,   /**< LIMIT n OFFSET m (SQLite, PostgreSQL) */
+	SQLKIT_LIMIT_COMMA,        /**< LIMIT m, n (MySQL) */
+	SQLKIT_LIMIT_TOP_FETCH     /**< TOP (n); OFFSET m ROWS FETCH NEXT n ROWS ONLY with an
+	                                offset, which needs an ORDER BY (MS SQL 2012+) */
+} sqlkit_limit_style;
+
+/** How string concatenation is written. */
+typedef enum sqlkit_concat_style {
+	SQLKIT_CONCAT_PIPES = 1,   /**< a || b */
+	SQLKIT_CONCAT_PLUS,        /**< a + b */
+	SQLKIT_CONCAT_FUNCTION     /**< concat(a, b) */
+} sqlkit_concat_style;
+
+/** How an autoincrementing integer primary key is declared. */
+typedef enum sqlkit_autoinc_style {
+	SQLKIT_AUTOINC_ROWID = 1,  /**< INTEGER PRIMARY KEY is the rowid (SQLite) */
+	SQLKIT_AUTOINC_SERIAL,     /**< SERIAL / BIGSERIAL / SMALLSERIAL (PostgreSQL) */
+	SQLKIT_AUTOINC_KEYWORD,    /**< type then AUTO_INCREMENT (MySQL) */
+	SQLKIT_AUTOINC_IDENTITY    /**< type then IDENTITY(1,1) (MS SQL) */
+} sqlkit_autoinc_style;
+
+/** Dialect flags: what the SQL compiler may use. */
+#define SQLKIT_DIALECT_ILIKE            0x0001u /**< a ILIKE b (else lower(a) LIKE lower(b)) */
+#define SQLKIT_DIALECT_NULLS_ORDER      0x0002u /**< ORDER BY ... NULLS FIRST/LAST */
+#define SQLKIT_DIALECT_FULL_OUTER_JOIN  0x0004u
+#define SQLKIT_DIALECT_RETURNING        0x0008u /**< INSERT/UPDATE/DELETE ... RETURNING */
+#define SQLKIT_DIALECT_OUTPUT_INSERTED  0x0010u /**< OUTPUT inserted.col (MS SQL) */
+#define SQLKIT_DIALECT_TRUE_FALSE       0x0020u /**< boolean literals true/false (else 1/0) */
+#define SQLKIT_DIALECT_SEQUENCES        0x0040u /**< CREATE SEQUENCE, nextval */
+#define SQLKIT_DIALECT_MULTI_VALUES     0x0080u /**< INSERT ... VALUES (...), (...) */
+#define SQLKIT_DIALECT_CTE              0x0100u /**< WITH ... */
+#define SQLKIT_DIALECT_IF_NOT_EXISTS    0x0200u /**< CREATE TABLE IF NOT EXISTS, DROP TABLE IF EXISTS */
+#define SQLKIT_DIALECT_NATIVE_ENUM      0x0400u /**< CREATE TYPE ... AS ENUM (else VARCHAR + CHECK) */
+#define SQLKIT_DIALECT_BOOLEAN_IS_BIT   0x0800u /**< comparisons must be wrapped to be values (MS SQL) */
+#define SQLKIT_DIALECT_DISTINCT_ON      0x1000u
+
+/** What a dialect says about its SQL. The core's one compiler reads it; a plugin
+ *  supplies data and a type-name hook, never a compiler of its own. */
+typedef struct sqlkit_dialect {
+	size_t struct_size;              /**< sizeof(sqlkit_dialect) */
+	const char *name;                /**< "sqlite" */
+	char quote_open, quote_close;    /**< '"' '"', '`' '`', '[' ']' */
+	const char *const *reserved;     /**< NULL-terminated reserved words, lower case, sorted */
+	unsigned flags;                  /**< SQLKIT_DIALECT_* */
+	sqlkit_limit_style limit_style;
+	const char *no_limit;            /**< LIMIT written when only an offset is given ("-1"),
+	                                      or NULL when OFFSET may stand alone */
+	sqlkit_concat_style concat_style;
+	sqlkit_autoinc_style autoinc_style;
+	int max_identifier_length;       /**< 0: no limit */
+	/** The DDL name of a type, e.g. "VARCHAR(50)", written into buf (NUL-terminated).
+	 *  Returns 0, or SQLKIT_ENOTSUPPORTED with the reason written into buf when the
+	 *  database cannot store the type as given ("VARCHAR requires a length"); the
+	 *  core turns that into the error, naming table, column and dialect. Pure: it
+	 *  uses no host service, so it works before the plugin is initialised. */
+	int (*type_ddl)(char *buf, size_t size, const sqlkit_sqltype *type);
+	/** The generic sqlkit_type a column of this type reads back as (optional: NULL
+	 *  lets the core decide). */
+	sqlkit_type (*type_value)(const sqlkit_sqltype *type);
+} sqlkit_dialect;
+
 /** A plugin's description and operations. Fill it with designated initializers.
  *
  *  Return conventions for the operations: 0 on success, a negative sqlkit_rc on
@@ -206,6 +272,10 @@ typedef struct sqlkit_plugin {
 	 *  ("READ COMMITTED", "SERIALIZABLE"...); an unknown level is SQLKIT_EINVAL
 	 *  naming the levels the database has. */
 	int (*set_isolation_level)(sqlkit_pconn *conn, const char *level);
+
+	/* --- SQL dialect --- */
+	/** How this database spells SQL; NULL: text SQL only (no expression language). */
+	const sqlkit_dialect *dialect;
 } sqlkit_plugin;
 
 /** Whether plugin p's description is large enough to hold field and fills it. */

@@ -1,0 +1,2 @@
+/* core/compiler.c - being written */
+typedef int sqlkit__placeholder_compiler;

@@ -1,0 +1,2 @@
+/* core/ddl.c - being written */
+typedef int sqlkit__placeholder_ddl;

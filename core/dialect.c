@@ -1,0 +1,2 @@
+/* core/dialect.c - being written */
+typedef int sqlkit__placeholder_dialect;

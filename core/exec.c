@@ -1,0 +1,2 @@
+/* core/exec.c - being written */
+typedef int sqlkit__placeholder_exec;

@@ -1,0 +1,2 @@
+/* core/expr.c - being written */
+typedef int sqlkit__placeholder_expr;

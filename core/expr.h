@@ -1,0 +1,1 @@
+/* core/expr.h - being written */

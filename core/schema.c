@@ -1,0 +1,2 @@
+/* core/schema.c - being written */
+typedef int sqlkit__placeholder_schema;

@@ -1,0 +1,2 @@
+/* plugins/mssql/dialect.c - being written */
+typedef int sqlkit__placeholder_dialect_mssql;

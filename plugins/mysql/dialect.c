@@ -1,0 +1,2 @@
+/* plugins/mysql/dialect.c - being written */
+typedef int sqlkit__placeholder_dialect_mysql;
