@@ -152,9 +152,25 @@ void sqlkit_conn_close(sqlkit_conn *conn)
 		sqlkit__conn_destroy(conn);
 }
 
+void sqlkit__conn_detach_user_stmts(sqlkit_conn *conn)
+{
+	sqlkit_stmt *s, *next;
+
+	/* Statements the caller still holds lose their driver half now; freeing
+	 * them later only releases memory. */
+	for (s = conn->user_stmts; s; s = next) {
+		next = s->next;
+		if (s->pstmt)
+			conn->plugin->finalize(s->pstmt);
+		s->pstmt = NULL;
+		s->conn = NULL;
+		s->next = s->prev = NULL;
+	}
+	conn->user_stmts = NULL;
+}
+
 void sqlkit__conn_destroy(sqlkit_conn *conn)
 {
-	sqlkit_stmt *s;
 	size_t i;
 
 	if (!conn)
@@ -163,14 +179,7 @@ void sqlkit__conn_destroy(sqlkit_conn *conn)
 		(void)conn->plugin->rollback(conn->pconn);
 	for (i = 0; i < conn->ncache; i++)
 		sqlkit__stmt_destroy(conn->cache[i]);
-	/* Statements the caller still holds lose their driver half now; freeing
-	 * them later only releases memory. */
-	for (s = conn->user_stmts; s; s = s->next) {
-		if (s->pstmt)
-			conn->plugin->finalize(s->pstmt);
-		s->pstmt = NULL;
-		s->conn = NULL;
-	}
+	sqlkit__conn_detach_user_stmts(conn);
 	conn->plugin->close(conn->pconn);
 	drop_savepoints(conn, 0);
 	free(conn->savepoints);

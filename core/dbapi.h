@@ -107,6 +107,9 @@ void sqlkit__stmt_destroy(sqlkit_stmt *stmt);
  * in messages. */
 int sqlkit__conn_connect(sqlkit_conn **out, const sqlkit_plugin *plugin, const char *driver,
                          const sqlkit_plugin_url *view, const char *shown_url);
+/* Finalize the statements the caller prepared on conn and cut them loose (they
+ * then fail with SQLKIT_ESTATE): a connection given back to a pool. */
+void sqlkit__conn_detach_user_stmts(sqlkit_conn *conn);
 /* Really close: roll back, finalize statements, close the driver's connection. */
 void sqlkit__conn_destroy(sqlkit_conn *conn);
 /* Seconds on a monotonic clock. */

@@ -136,10 +136,6 @@ static int check_options(const sqlkit_engine_options *o)
 	if (o->max_overflow < -1)
 		return sqlkit__error(SQLKIT_EINVAL, "bad engine option max_overflow %d: must be >= 0, "
 		                     "or -1 for no limit", o->max_overflow);
-	if (o->pool_class != SQLKIT_POOL_NULL && o->pool_class != SQLKIT_POOL_STATIC &&
-	    o->pool_size == 0 && o->max_overflow == 0)
-		return sqlkit__error(SQLKIT_EINVAL, "bad engine options: pool_size 0 and max_overflow 0 "
-		                     "allow no connection at all");
 	if (!(o->pool_timeout >= 0) || !isfinite(o->pool_timeout))
 		return sqlkit__error(SQLKIT_EINVAL, "bad engine option pool_timeout %g: must be >= 0 seconds",
 		                     o->pool_timeout);
@@ -343,6 +339,11 @@ int sqlkit_engine_create(sqlkit_engine **out, const char *url, const sqlkit_engi
 	if (cfg.cls == SQLKIT_POOL_DEFAULT)
 		cfg.cls = (SQLKIT_PLUGIN_HAS(e->plugin, single_connection) &&
 		           e->plugin->single_connection(&e->view)) ? SQLKIT_POOL_STATIC : SQLKIT_POOL_QUEUE;
+	if (cfg.cls == SQLKIT_POOL_QUEUE && opts->pool_size == 0 && opts->max_overflow == 0) {
+		rc = sqlkit__error(SQLKIT_EINVAL, "bad engine options: pool_size 0 and max_overflow 0 "
+		                   "allow no connection at all");
+		goto fail;
+	}
 	cfg.size = opts->pool_size;
 	cfg.max_overflow = opts->max_overflow;
 	cfg.timeout = opts->pool_timeout;
@@ -402,9 +403,19 @@ int sqlkit_engine_transaction(sqlkit_engine *e, int (*fn)(sqlkit_conn *, void *)
 		return sqlkit__error(SQLKIT_EINVAL, "sqlkit_engine_transaction: fn is NULL");
 	if ((rc = sqlkit_engine_begin(&c, e)) < 0)
 		return rc;
-	if ((rc = fn(c, userdata)) == 0)
+	if ((rc = fn(c, userdata)) == 0) {
 		rc = sqlkit_conn_commit(c);
-	sqlkit_conn_close(c);   /* rolls back whatever was not committed */
+	} else if (sqlkit_conn_in_transaction(c)) {
+		/* Not left to the pool: reset_on_return may be off, or the connection
+		 * shared (static pool). Keep fn's error. */
+		sqlkit_error saved = *sqlkit_error_last();
+		char *msg = sqlkit__strdup(saved.message);
+		(void)sqlkit_conn_rollback(c);
+		sqlkit__error_set(saved.code, saved.klass, saved.sqlstate[0] ? saved.sqlstate : NULL,
+		                  saved.native_code, saved.connection_dead, "%s", msg ? msg : "");
+		free(msg);
+	}
+	sqlkit_conn_close(c);
 	return rc;
 }
 

@@ -304,6 +304,8 @@ void sqlkit__pool_return(sqlkit__pool *p, sqlkit_conn *c)
 				c->invalidated = 1;
 			pthread_mutex_lock(&p->lock);
 		}
+		if (p->shared_refs == 1)
+			sqlkit__conn_detach_user_stmts(c);
 		p->shared_refs--;
 		p->checked_out--;
 		if (p->shared_refs == 0 && (c->dead || c->invalidated || c->generation != p->generation)) {
@@ -322,6 +324,7 @@ void sqlkit__pool_return(sqlkit__pool *p, sqlkit_conn *c)
 		return;
 	}
 
+	sqlkit__conn_detach_user_stmts(c);
 	keep = p->cfg.cls == SQLKIT_POOL_QUEUE && !c->dead && !c->invalidated;
 	if (keep && c->in_tx) {
 		if (p->cfg.reset == SQLKIT_RESET_ROLLBACK) {

@@ -92,8 +92,13 @@ static void expect_create_fails(const char *url, const sqlkit_engine_options *o,
 
 static void test_engine__bad_url_and_unknown_scheme(void **state)
 {
+	sqlkit_engine *e = (sqlkit_engine *)&e;
 	(void)state;
+
 	expect_create_fails("localhost/db", NULL, SQLKIT_EURL, "no scheme");
+	assert_int_equal(sqlkit_engine_create(&e, NULL, NULL), SQLKIT_EURL);
+	assert_null(e);
+	assert_int_equal(sqlkit_engine_create(NULL, "sqlite://", NULL), SQLKIT_EINVAL);
 	expect_create_fails("nosuchdb://scott:tiger@h/db", NULL, SQLKIT_ENOTFOUND, "nosuchdb");
 	assert_null(strstr(sqlkit_error_last()->message, "tiger"));
 }
@@ -565,6 +570,60 @@ static void test_engine__transaction_commits_or_rolls_back(void **state)
 	unlink(path);
 }
 
+/* "rolled back otherwise" holds whatever the pool does on return */
+static void test_engine__transaction_rolls_back_without_reset_on_return(void **state)
+{
+	sqlkit_engine_options o = SQLKIT_ENGINE_OPTIONS_INIT;
+	char path[64], url[96];
+	sqlkit_engine *e;
+	sqlkit_conn *c;
+	struct work w;
+	(void)state;
+
+	temp_db(path, sizeof path, url, sizeof url);
+	o.pool_size = 1;
+	o.max_overflow = 0;
+	o.reset_on_return = SQLKIT_RESET_NONE;
+	OK(sqlkit_engine_create(&e, url, &o));
+	OK(sqlkit_engine_execute(NULL, e, "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT)",
+	                         NULL, 0));
+	memset(&w, 0, sizeof w);
+	w.result = 7;
+	assert_int_equal(sqlkit_engine_transaction(e, insert_row, &w), 7);
+	OK(sqlkit_engine_connect(&c, e));
+	assert_false(sqlkit_conn_in_transaction(c));
+	sqlkit_conn_close(c);
+	assert_int_equal(count_rows(e), 0);
+	sqlkit_engine_free(e);
+	unlink(path);
+}
+
+/* In memory every checkout shares one connection; a transaction that fails is still
+ * rolled back when another checkout is out. */
+static void test_engine__transaction_rolls_back_on_a_shared_connection(void **state)
+{
+	sqlkit_engine *e;
+	sqlkit_conn *held;
+	struct work w;
+	(void)state;
+
+	OK(sqlkit_engine_create(&e, "sqlite://", NULL));
+	OK(sqlkit_engine_execute(NULL, e, "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT)",
+	                         NULL, 0));
+	OK(sqlkit_engine_connect(&held, e));
+	memset(&w, 0, sizeof w);
+	w.result = 7;
+	assert_int_equal(sqlkit_engine_transaction(e, insert_row, &w), 7);
+	assert_false(sqlkit_conn_in_transaction(held));
+	assert_int_equal(count_rows(e), 0);
+	memset(&w, 0, sizeof w);
+	assert_int_equal(sqlkit_engine_transaction(e, insert_row, &w), 0);
+	assert_false(sqlkit_conn_in_transaction(held));
+	assert_int_equal(count_rows(e), 1);
+	sqlkit_conn_close(held);
+	sqlkit_engine_free(e);
+}
+
 /* ---------------------------------------------------------------- pool class by default */
 
 static void expect_pool_class(const char *url, const sqlkit_engine_options *o,
@@ -658,6 +717,8 @@ int main(void)
 		T(test_engine__execute_gives_the_connection_back),
 		T(test_engine__begin_without_commit_rolls_back),
 		T(test_engine__transaction_commits_or_rolls_back),
+		T(test_engine__transaction_rolls_back_without_reset_on_return),
+		T(test_engine__transaction_rolls_back_on_a_shared_connection),
 		T(test_engine__default_pool_class_follows_the_database),
 		T(test_engine__tutorial_flow_in_memory),
 	};

@@ -489,6 +489,31 @@ static void test_pool__invalidated_connection_is_closed(void **state)
 	sqlkit_conn_close(c);
 }
 
+/* A statement prepared on a checkout must not reach the connection once it is back
+ * in the pool (where another checkout may own it): as with a closed connection, it
+ * only refuses to run and can be freed. */
+static void test_pool__statement_outliving_its_checkout_is_safe(void **state)
+{
+	sqlkit_engine *e = engine_for(ECHO_URL, SQLKIT_POOL_QUEUE, 1, 0, 0);
+	sqlkit_conn *c, *d;
+	sqlkit_stmt *s;
+	uint64_t first;
+	(void)state;
+
+	c = checkout(e);
+	first = sqlkit_conn_serial(c);
+	OK(sqlkit_conn_prepare(&s, c, "SELECT 1"));
+	OK(sqlkit_stmt_execute(NULL, s, NULL, 0));
+	sqlkit_conn_close(c);
+	d = checkout(e);   /* the same physical connection, someone else's now */
+	assert_true(sqlkit_conn_serial(d) == first);
+	assert_int_equal(sqlkit_stmt_execute(NULL, s, NULL, 0), SQLKIT_ESTATE);
+	sqlkit_stmt_free(s);
+	assert_true(echo_ok(d, 11));
+	sqlkit_conn_close(d);
+	sqlkit_engine_free(e);
+}
+
 /* ---------------------------------------------------------------- reset on return */
 
 static void test_pool__reset_on_return_rolls_back(void **state)
@@ -696,6 +721,7 @@ static void test_pool__engine_free_leaves_checked_out_connections_usable(void **
 static unsigned char in_use[NSLOTS];   /* by serial - base; __atomic access */
 static unsigned char seen[NSLOTS];
 static int holding;                    /* connections held right now */
+static pthread_barrier_t start_line;   /* so the threads really overlap */
 
 struct worker {
 	sqlkit_engine *engine;
@@ -710,6 +736,7 @@ static void *checkout_loop(void *arg)
 	struct worker *w = arg;
 	int i;
 
+	pthread_barrier_wait(&start_line);
 	for (i = 0; i < NCHECKOUTS; i++) {
 		sqlkit_conn *c;
 		uint64_t idx;
@@ -730,6 +757,10 @@ static void *checkout_loop(void *arg)
 				w->shared++;
 			__atomic_store_n(&seen[idx], 1, __ATOMIC_RELAXED);
 		}
+		if (!echo_ok(c, w->t))
+			w->failed_echo++;
+		if (i % 2)
+			sched_yield();   /* hold it a little: others must wait or overflow */
 		if (!echo_ok(c, w->t))
 			w->failed_echo++;
 		if (idx < NSLOTS)
@@ -758,6 +789,7 @@ static void test_pool__threads_never_share_a_connection(void **state)
 	memset(in_use, 0, sizeof in_use);
 	memset(seen, 0, sizeof seen);
 	holding = 0;
+	assert_int_equal(pthread_barrier_init(&start_line, NULL, NTHREADS), 0);
 
 	for (i = 0; i < NTHREADS; i++) {
 		memset(&w[i], 0, sizeof w[i]);
@@ -768,6 +800,7 @@ static void test_pool__threads_never_share_a_connection(void **state)
 	}
 	for (i = 0; i < NTHREADS; i++)
 		pthread_join(t[i], NULL);
+	pthread_barrier_destroy(&start_line);
 
 	for (i = 0; i < NTHREADS; i++) {
 		if (w[i].failed_connect)
@@ -815,6 +848,7 @@ int main(void)
 		T(test_pool__pre_ping_keeps_live_connections),
 		T(test_pool__dead_connection_is_not_pooled),
 		T(test_pool__invalidated_connection_is_closed),
+		T(test_pool__statement_outliving_its_checkout_is_safe),
 		T(test_pool__reset_on_return_rolls_back),
 		T(test_pool__reset_none_leaves_the_transaction),
 		T(test_pool__null_pool_connects_every_time),

@@ -56,7 +56,8 @@ typedef void (*sqlkit_echo_fn)(const sqlkit_echo_event *ev, void *userdata);
 typedef struct sqlkit_engine_options {
 	unsigned version;                 /**< SQLKIT_ENGINE_OPTIONS_VERSION */
 	int echo;                         /**< log every statement and its parameters */
-	sqlkit_echo_fn echo_hook;         /**< where echo goes; NULL: one line each on stderr */
+	sqlkit_echo_fn echo_hook;         /**< where echo goes; NULL: one line each on stderr
+	                                       (and one when the engine is created) */
 	void *echo_userdata;
 	sqlkit_pool_class pool_class;
 	int pool_size;                    /**< connections kept (default 5) */
