@@ -414,6 +414,38 @@ static void test_pool__pre_ping_keeps_live_connections(void **state)
 	unlink(path);
 }
 
+/* An idle connection that died (its ping fails) is replaced at checkout with
+ * pre_ping, and handed out as it is without. */
+static void test_pool__pre_ping_replaces_a_dead_idle_connection(void **state)
+{
+	sqlkit_engine_options o = SQLKIT_ENGINE_OPTIONS_INIT;
+	sqlkit_engine *e;
+	sqlkit_conn *c;
+	uint64_t first;
+	int pre_ping;
+	(void)state;
+
+	for (pre_ping = 0; pre_ping <= 1; pre_ping++) {
+		o.pool_size = 1;
+		o.pool_pre_ping = pre_ping;
+		OK(sqlkit_engine_create(&e, "echo://h/db?ping=dead", &o));
+		c = checkout(e);
+		first = sqlkit_conn_serial(c);
+		sqlkit_conn_close(c);
+		c = checkout(e);
+		if (pre_ping) {
+			assert_true(sqlkit_conn_serial(c) != first);
+			assert_false(sqlkit_conn_is_dead(c));
+			assert_true(status_of(e).connects == 2);
+			assert_int_equal(status_of(e).open, 1);
+		} else {
+			assert_true(sqlkit_conn_serial(c) == first);
+		}
+		sqlkit_conn_close(c);
+		sqlkit_engine_free(e);
+	}
+}
+
 static void dead_connection_is_discarded(int pre_ping)
 {
 	sqlkit_engine_options o = SQLKIT_ENGINE_OPTIONS_INIT;
@@ -846,6 +878,7 @@ int main(void)
 		T(test_pool__waiters_are_served_first_come_first_served),
 		T(test_pool__recycle_replaces_old_connections),
 		T(test_pool__pre_ping_keeps_live_connections),
+		T(test_pool__pre_ping_replaces_a_dead_idle_connection),
 		T(test_pool__dead_connection_is_not_pooled),
 		T(test_pool__invalidated_connection_is_closed),
 		T(test_pool__statement_outliving_its_checkout_is_safe),

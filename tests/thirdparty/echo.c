@@ -8,6 +8,8 @@
  * (column "sql"), then each bound parameter (columns "p1", "p2"...), so a test
  * can see what the core sends a driver. A statement whose SQL starts with
  * "FAIL" fails with an IntegrityError; "DIE" reports the connection dead.
+ * URL options: "?fail=1" refuses to connect; "?ping=dead" makes every ping say
+ * the connection died (what a server restart looks like to an idle connection).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +22,7 @@ static const sqlkit_host *host;
 struct sqlkit_pconn {
 	int in_tx;
 	int64_t last_id;
+	int ping_dead;
 };
 
 struct sqlkit_pstmt {
@@ -36,20 +39,39 @@ static int echo_connect(sqlkit_pconn **out, const sqlkit_plugin_url *url, const 
 {
 	size_t i;
 
+	int ping_dead = 0;
+
 	(void)driver;
-	for (i = 0; i < url->nquery; i++)
+	for (i = 0; i < url->nquery; i++) {
 		if (strcmp(url->query_keys[i], "fail") == 0)
 			return host->error(SQLKIT_EDISCONNECTED, SQLKIT_ERRCLASS_OPERATIONAL, "08001", 0, 1,
 			                   "echo server \"%s\" refused the connection",
 			                   url->host ? url->host : "");
+		else if (strcmp(url->query_keys[i], "ping") == 0 &&
+		         strcmp(url->query_values[i], "dead") == 0)
+			ping_dead = 1;
+		else
+			return host->error(SQLKIT_EINVAL, SQLKIT_ERRCLASS_INTERFACE, NULL, 0, 0,
+			                   "unknown echo option \"%s\" (known: fail, ping=dead)",
+			                   url->query_keys[i]);
+	}
 	if (!(*out = host->calloc(1, sizeof **out)))
 		return host->error(SQLKIT_ENOMEM, SQLKIT_ERRCLASS_OPERATIONAL, NULL, 0, 0, "out of memory");
+	(*out)->ping_dead = ping_dead;
 	return 0;
 }
 
 static void echo_close(sqlkit_pconn *c)
 {
 	host->free(c);
+}
+
+static int echo_ping(sqlkit_pconn *c)
+{
+	if (c->ping_dead)
+		return host->error(SQLKIT_EDISCONNECTED, SQLKIT_ERRCLASS_OPERATIONAL, "08006", 2006, 1,
+		                   "echo server has gone away");
+	return 0;
 }
 
 static int echo_begin(sqlkit_pconn *c) { c->in_tx = 1; return 0; }
@@ -189,6 +211,7 @@ static const sqlkit_plugin echo_plugin = {
 	.description = "echoes SQL and parameters back (third-party example)",
 	.connect = echo_connect,
 	.close = echo_close,
+	.ping = echo_ping,
 	.begin = echo_begin,
 	.commit = echo_commit,
 	.rollback = echo_rollback,
