@@ -141,6 +141,39 @@ static void test_dbapi__typed_values_round_trip(void **state)
 	sqlkit_result_free(r);
 }
 
+/* A NUMERIC column keeps a decimal's value up to 15 significant digits: SQLite's
+ * NUMERIC affinity stores it as a real, and the plugin reads back exactly the
+ * digits stored (longer decimals belong in a text column on SQLite). */
+static void test_dbapi__numeric_columns_keep_decimals_exact(void **state)
+{
+	sqlkit_conn *c = *state;
+	static const char *const in[] = { "12.50", "-0.001", "1234567890.12345", "42", "0.1" };
+	static const char *const out[] = { "12.5", "-0.001", "1234567890.12345", "42", "0.1" };
+	sqlkit_result *r;
+	const sqlkit_row *row;
+	size_t i;
+
+	exec(c, "CREATE TABLE price (id INTEGER PRIMARY KEY, amount NUMERIC(30, 9))");
+	for (i = 0; i < 5; i++) {
+		sqlkit_param p[] = { SQLKIT_PARAM("id", sqlkit_int((int64_t)i)),
+		                     SQLKIT_PARAM("a", sqlkit_decimal(in[i])) };
+		OK(sqlkit_conn_execute(NULL, c, "INSERT INTO price VALUES (:id, :a)", p, 2));
+	}
+	OK(sqlkit_conn_execute(&r, c, "SELECT amount FROM price ORDER BY id", NULL, 0));
+	for (i = 0; i < 5; i++) {
+		OK(sqlkit_result_fetchone(&row, r));
+		assert_non_null(row);
+		assert_int_equal(sqlkit_row_value(row, 0)->type, SQLKIT_TYPE_DECIMAL);
+		assert_string_equal(sqlkit_row_text(row, 0), out[i]);
+	}
+	sqlkit_result_free(r);
+	/* and they still sort and add as numbers */
+	OK(sqlkit_conn_execute(&r, c, "SELECT sum(amount) > 12 FROM price WHERE amount < 100", NULL, 0));
+	OK(sqlkit_result_fetchone(&row, r));
+	assert_int_equal(sqlkit_row_int(row, 0), 1);
+	sqlkit_result_free(r);
+}
+
 static void test_dbapi__null_is_not_zero_or_empty(void **state)
 {
 	sqlkit_conn *c = *state;
@@ -539,6 +572,7 @@ int main(void)
 #define T(name) cmocka_unit_test_setup_teardown(name, open_memory, close_conn)
 	const struct CMUnitTest tests[] = {
 		T(test_dbapi__typed_values_round_trip),
+		T(test_dbapi__numeric_columns_keep_decimals_exact),
 		T(test_dbapi__null_is_not_zero_or_empty),
 		T(test_dbapi__fetchmany_and_fetchall_copy_rows),
 		T(test_dbapi__rowcount_and_last_insert_id),

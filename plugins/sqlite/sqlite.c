@@ -17,6 +17,7 @@
  */
 #include <inttypes.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -51,7 +52,7 @@ struct sqlkit_pconn {
 typedef struct column {
 	const char *name;          /* copied: sqlite's own may move on re-prepare */
 	sqlkit_type type;          /* from the declared type */
-	char scratch[24];          /* text of an integer read as DECIMAL or JSON */
+	char scratch[32];          /* text of a number read as DECIMAL or JSON */
 } column;
 
 /* The columns as of one compilation of the statement. SQLite re-prepares a
@@ -1039,8 +1040,14 @@ static int sqlite_column_value(sqlkit_pstmt *st, unsigned i, sqlkit_value *out)
 			if (!p)
 				return oom();
 			set_text(out, SQLKIT_TYPE_JSON, p, (size_t)sqlite3_column_bytes(s, (int)i));
+		} else if (c->type == SQLKIT_TYPE_DECIMAL && isfinite(sqlite3_column_double(s, (int)i))) {
+			/* NUMERIC affinity keeps a decimal as a real only when its first 15
+			 * significant digits survive the round trip (longer ones stay text):
+			 * 15 digits give back exactly the number that was stored. */
+			n = snprintf(c->scratch, sizeof c->scratch, "%.15g", sqlite3_column_double(s, (int)i));
+			set_text(out, SQLKIT_TYPE_DECIMAL, c->scratch, (size_t)n);
 		} else {
-			out->type = SQLKIT_TYPE_FLOAT;   /* a DECIMAL stored as a real is a float already */
+			out->type = SQLKIT_TYPE_FLOAT;
 			out->u.f = sqlite3_column_double(s, (int)i);
 		}
 		return 0;
@@ -1185,6 +1192,9 @@ static int sqlite_set_isolation_level(sqlkit_pconn *conn, const char *level)
 	                   "READ UNCOMMITTED)", level);
 }
 
+/* How SQLite spells SQL (dialect.c). */
+extern const sqlkit_dialect sqlkit__dialect_sqlite;
+
 /* Not const: RETURNING and the description depend on the sqlite3 library
  * found at run time. */
 static sqlkit_plugin plugin = {
@@ -1225,6 +1235,8 @@ static sqlkit_plugin plugin = {
 
 	.single_connection = sqlite_single_connection,
 	.set_isolation_level = sqlite_set_isolation_level,
+
+	.dialect = &sqlkit__dialect_sqlite,
 };
 
 SQLKIT_PLUGIN_EXPORT int sqlite_LTX_sqlkit_plugin_init(unsigned abi_major, unsigned abi_minor,
