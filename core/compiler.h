@@ -66,4 +66,22 @@ void sqlkit__compiled_free(sqlkit__compiled *c);
 int sqlkit__render(char **out, const sqlkit__compiled *c, sqlkit_paramstyle style,
                    const sqlkit_dialect *d, unsigned flags);
 
+/* ---------------------------------------------------------------- DDL (core/ddl.c)
+ * SQLAlchemy's DDLCompiler for a dialect, without a connection (golden tests,
+ * `--compile`). Statements carry no trailing ';'; the functions that may write
+ * several end each with ";\n". Errors name the table and column. */
+
+/* CREATE TABLE with its columns and table constraints:
+ * "CREATE TABLE t (\n\tid INTEGER NOT NULL, \n\t...\n\tPRIMARY KEY (id)\n)". */
+int sqlkit__ddl_create_table(sqlkit_buf *b, const sqlkit_table *t, const sqlkit_dialect *d,
+                             int if_not_exists);
+/* CREATE [UNIQUE] INDEX for the table's indexed columns, then its Index objects. */
+int sqlkit__ddl_create_indexes(sqlkit_buf *b, const sqlkit_table *t, const sqlkit_dialect *d);
+/* What must exist before the CREATE TABLE: CREATE TYPE ... AS ENUM where the dialect
+ * has SQLKIT_DIALECT_NATIVE_ENUM, CREATE SEQUENCE where it has SQLKIT_DIALECT_SEQUENCES. */
+int sqlkit__ddl_create_prelude(sqlkit_buf *b, const sqlkit_table *t, const sqlkit_dialect *d);
+/* DROP TABLE [IF EXISTS]. */
+int sqlkit__ddl_drop_table(sqlkit_buf *b, const sqlkit_table *t, const sqlkit_dialect *d,
+                           int if_exists);
+
 #endif

@@ -14,17 +14,21 @@ typedef struct sqlkit__fk {
 	char *ref_table;               /* target table name */
 	char **ref_columns;            /* target column names (ncols of them) */
 	sqlkit_fk_action on_delete, on_update;
+	size_t order;                  /* table-level ones: see sqlkit__unique.order */
 } sqlkit__fk;
 
 typedef struct sqlkit__unique {
 	char *name;
 	size_t ncols;
 	char **columns;
+	size_t order;                  /* position among the table-level unique, check and
+	                                  foreign key constraints, in the order they were added */
 } sqlkit__unique;
 
 typedef struct sqlkit__check {
 	char *name;
 	char *sql;
+	size_t order;                  /* see sqlkit__unique.order */
 } sqlkit__check;
 
 typedef struct sqlkit__index {
@@ -81,5 +85,12 @@ size_t sqlkit__table_primary_key(const sqlkit_table *t, sqlkit_column **out, siz
  * the table's only primary key column, of an integer type, not NO_AUTOINCREMENT,
  * no foreign key; or flagged AUTOINCREMENT). */
 int sqlkit__column_is_autoincrement(const sqlkit_column *c);
+/* Split a column's "table.column" foreign key target; 0, or SQLKIT_EINVAL when c
+ * has none. The parts point into c->fk_target (tlen: the table part's length). */
+int sqlkit__fk_target(const sqlkit_column *c, const char **table, size_t *tlen,
+                      const char **column);
+/* The column a column-level foreign key points at, or NULL when its table or
+ * column is not (yet) in the metadata. */
+sqlkit_column *sqlkit__fk_target_column(const sqlkit_column *c);
 
 #endif

@@ -183,7 +183,8 @@ typedef enum sqlkit_fk_action {
 SQLKIT_EXTERN int sqlkit_column_set_foreign_key(sqlkit_column *c, const char *target,
                                                 sqlkit_fk_action on_delete,
                                                 sqlkit_fk_action on_update);
-/** Sequence("name") as the column's default where the database has sequences. @since 0.1 */
+/** Sequence("name") as the column's default where the database has sequences; start
+ *  and increment 0 mean "the database's default", as in SQLAlchemy 2.0. @since 0.1 */
 SQLKIT_EXTERN int sqlkit_column_set_sequence(sqlkit_column *c, const char *name, int64_t start,
                                              int64_t increment);
 
