@@ -11,5 +11,7 @@
 #include "sqlkit/registry.h"
 #include "sqlkit/connection.h"
 #include "sqlkit/engine.h"
+#include "sqlkit/schema.h"
+#include "sqlkit/sql.h"
 
 #endif
