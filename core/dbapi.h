@@ -83,6 +83,9 @@ struct sqlkit_result {
 	int done;
 	int64_t rowcount;
 	sqlkit_row row;
+	/* After an INSERT through sqlkit_conn_exec (core/exec.c). */
+	sqlkit_value inserted_pk;
+	int has_inserted_pk;
 };
 
 struct sqlkit_rowset {
