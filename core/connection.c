@@ -136,6 +136,10 @@ void sqlkit__stmt_destroy(sqlkit_stmt *stmt)
 	stmt->pstmt = NULL;
 	sqlkit__lexed_free(&stmt->lex);
 	sqlkit__columns_unref(stmt->cols);
+	if (stmt->spare) {
+		free(stmt->spare->row.values);
+		free(stmt->spare);
+	}
 	free(stmt->text);
 	free(stmt->scratch);
 	free(stmt->map);

@@ -40,6 +40,7 @@ struct sqlkit_stmt {
 	sqlkit_value *scratch;        /* nmarkers values handed to the plugin */
 	size_t *map;                  /* distinct name -> index into the caller's params */
 	struct sqlkit_stmt *next, *prev;  /* user-prepared statements of the connection */
+	struct sqlkit_result *spare;  /* the last result freed, kept for the next execution */
 };
 
 /* Where a connection's statements are echoed (owned by its engine). */
@@ -83,6 +84,7 @@ struct sqlkit_result {
 	int done;
 	int64_t rowcount;
 	sqlkit_row row;
+	unsigned values_cap;          /* row.values holds at least this many values */
 	/* After an INSERT through sqlkit_conn_exec (core/exec.c). */
 	sqlkit_value inserted_pk;
 	int has_inserted_pk;

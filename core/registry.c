@@ -21,6 +21,8 @@
 #include "registry.h"
 #include "util.h"
 
+#include "expr.h"
+
 #ifndef SQLKIT_PLUGINDIR
 #define SQLKIT_PLUGINDIR "/usr/local/lib/sqlkit/plugins-1"
 #endif
@@ -625,5 +627,6 @@ void sqlkit_shutdown(void)
 	sqlkit__conf_free(conf_cache);
 	conf_cache = NULL;
 	pthread_mutex_unlock(&reg_lock);
+	sqlkit__compile_cache_clear();
 	sqlkit__error_release();
 }

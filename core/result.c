@@ -69,10 +69,24 @@ int sqlkit__result_new(sqlkit_result **out, sqlkit_stmt *stmt, int owns, int has
 
 	if ((rc = sqlkit__stmt_columns(stmt)) < 0)
 		return rc;
-	if (!(r = calloc(1, sizeof *r)) ||
-	    !(r->row.values = calloc(stmt->cols->n + 1, sizeof *r->row.values))) {
-		free(r);
-		return sqlkit__error_oom();
+	if (stmt->spare && stmt->spare->values_cap >= stmt->cols->n + 1) {
+		/* Reuse the last result's memory: no allocation per execution. */
+		sqlkit_value *values;
+		unsigned cap;
+		r = stmt->spare;
+		stmt->spare = NULL;
+		values = r->row.values;
+		cap = r->values_cap;
+		memset(r, 0, sizeof *r);
+		r->row.values = values;
+		r->values_cap = cap;
+	} else {
+		if (!(r = calloc(1, sizeof *r)) ||
+		    !(r->row.values = calloc(stmt->cols->n + 1, sizeof *r->row.values))) {
+			free(r);
+			return sqlkit__error_oom();
+		}
+		r->values_cap = stmt->cols->n + 1;
 	}
 	r->stmt = stmt;
 	r->owns_stmt = owns;
@@ -269,8 +283,12 @@ void sqlkit_result_free(sqlkit_result *r)
 	if (r->owns_stmt)
 		sqlkit__stmt_destroy(r->stmt);
 	release = r->release_conn;
-	free(r->row.values);
-	free(r);
+	if (!r->owns_stmt && !r->stmt->spare) {
+		r->stmt->spare = r;
+	} else {
+		free(r->row.values);
+		free(r);
+	}
 	sqlkit_conn_close(release);
 }
 

@@ -78,6 +78,8 @@ struct sqlkit_pstmt {
 	int is_dml;                /* INSERT, UPDATE, DELETE or REPLACE */
 	int reprepares;            /* SQLITE_STMTSTATUS_REPREPARE when cols was made */
 	int64_t rows_affected;
+	int stepped;               /* stepped since the last sqlite3_reset() */
+	int big_copies;            /* a large text or blob was copied into a binding */
 };
 
 /* ---------------------------------------------------------------- small helpers */
@@ -843,6 +845,11 @@ static int bind_params(sqlkit_pstmt *st, const sqlkit_value *params, unsigned np
 		return host->error(SQLKIT_EINVAL, SQLKIT_ERRCLASS_INTERFACE, NULL, 0, 0,
 		                   "no parameter values for %u parameters%s", nparams, setbuf);
 
+	/* A statement without result columns runs to its end inside this call, so
+	 * sqlite may borrow the caller's bytes (STATIC); one with rows may read its
+	 * bindings again at a later step, after the caller's bytes are gone. */
+	sqlite3_destructor_type keep = st->cols->ncols == 0 ? SQLITE_STATIC : SQLITE_TRANSIENT;
+
 	for (i = 0; i < nparams; i++) {
 		const sqlkit_value *v = &params[i];
 		int rc, at = (int)i + 1;
@@ -870,10 +877,10 @@ static int bind_params(sqlkit_pstmt *st, const sqlkit_value *params, unsigned np
 		case SQLKIT_TYPE_DECIMAL:   /* as text: exact, whatever the column makes of it */
 			if (!v->u.s.ptr && v->u.s.len)
 				goto no_bytes;
-			/* TRANSIENT: the core's bytes last only for this call, and a later
-			 * step may read a binding again */
+			if (keep == SQLITE_TRANSIENT && v->u.s.len > 4096)
+				st->big_copies = 1;
 			rc = sqlite3_bind_text64(st->stmt, at, v->u.s.ptr ? v->u.s.ptr : "",
-			                         (sqlite3_uint64)v->u.s.len, SQLITE_TRANSIENT, SQLITE_UTF8);
+			                         (sqlite3_uint64)v->u.s.len, keep, SQLITE_UTF8);
 			break;
 		case SQLKIT_TYPE_BLOB:
 			if (!v->u.s.ptr && v->u.s.len)
@@ -881,8 +888,12 @@ static int bind_params(sqlkit_pstmt *st, const sqlkit_value *params, unsigned np
 			if (!v->u.s.len)        /* a NULL pointer would bind NULL */
 				rc = sqlite3_bind_zeroblob(st->stmt, at, 0);
 			else
+			{
+				if (keep == SQLITE_TRANSIENT && v->u.s.len > 4096)
+					st->big_copies = 1;
 				rc = sqlite3_bind_blob64(st->stmt, at, v->u.s.ptr,
-				                         (sqlite3_uint64)v->u.s.len, SQLITE_TRANSIENT);
+				                         (sqlite3_uint64)v->u.s.len, keep);
+			}
 			break;
 		case SQLKIT_TYPE_DATE:
 		case SQLKIT_TYPE_TIME:
@@ -922,12 +933,14 @@ static int sqlite_execute(sqlkit_pstmt *st, const sqlkit_value *params, unsigned
 	int rc;
 
 	*has_row = 0;
-	sqlite3_reset(st->stmt);   /* harmless when the core already did */
+	if (st->stepped)   /* the core usually reset it already */
+		sqlite3_reset(st->stmt);
 	st->state = ST_IDLE;
 	st->rows_affected = -1;
 	if ((rc = bind_params(st, params, nparams, NO_SET)) < 0)
 		return rc;
 
+	st->stepped = 1;
 	rc = sqlite3_step(st->stmt);
 	if (rc == SQLITE_ROW) {
 		st->state = ST_ROW;
@@ -1119,8 +1132,14 @@ static int64_t sqlite_rows_affected(sqlkit_pstmt *st)
 
 static void sqlite_reset(sqlkit_pstmt *st)
 {
-	sqlite3_reset(st->stmt);
-	sqlite3_clear_bindings(st->stmt);   /* drop copies of big texts and blobs now */
+	if (st->stepped) {
+		sqlite3_reset(st->stmt);
+		st->stepped = 0;
+	}
+	if (st->big_copies) {   /* drop copies of big texts and blobs now */
+		sqlite3_clear_bindings(st->stmt);
+		st->big_copies = 0;
+	}
 	st->state = ST_IDLE;
 }
 
@@ -1136,6 +1155,7 @@ static int sqlite_execute_many(sqlkit_pstmt *st, const sqlkit_value *params, uns
 	int rc = 0;
 
 	sqlite3_reset(st->stmt);
+	st->stepped = 0;
 	st->state = ST_IDLE;
 	for (k = 0; k < nsets; k++) {
 		if ((rc = bind_params(st, params ? params + k * nparams : NULL, nparams, k)) < 0)
@@ -1152,7 +1172,10 @@ static int sqlite_execute_many(sqlkit_pstmt *st, const sqlkit_value *params, uns
 		sqlite3_reset(st->stmt);
 	}
 	sqlite3_reset(st->stmt);
-	sqlite3_clear_bindings(st->stmt);
+	if (st->big_copies) {
+		sqlite3_clear_bindings(st->stmt);
+		st->big_copies = 0;
+	}
 	st->rows_affected = st->is_dml ? total : -1;
 	if (rows_affected)
 		*rows_affected = st->rows_affected;
