@@ -9,6 +9,7 @@
  * original's children.
  */
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
