@@ -138,6 +138,8 @@ void sqlkit__stmt_destroy(sqlkit_stmt *stmt)
 	sqlkit__columns_unref(stmt->cols);
 	if (stmt->spare) {
 		free(stmt->spare->row.values);
+		free(stmt->spare->coerce);
+		free(stmt->spare->coerce_text);
 		free(stmt->spare);
 	}
 	free(stmt->text);

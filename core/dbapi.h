@@ -85,6 +85,9 @@ struct sqlkit_result {
 	int64_t rowcount;
 	sqlkit_row row;
 	unsigned values_cap;          /* row.values holds at least this many values */
+	sqlkit_type *coerce;          /* per column: the type the statement says, or NULL */
+	char *coerce_text;            /* 32 bytes per column for numbers made text */
+	unsigned ncoerce;
 	/* After an INSERT through sqlkit_conn_exec (core/exec.c). */
 	sqlkit_value inserted_pk;
 	int has_inserted_pk;
@@ -105,6 +108,10 @@ int sqlkit__stmt_columns(sqlkit_stmt *stmt);
 /* Create a result on an executed statement. */
 int sqlkit__result_new(sqlkit_result **out, sqlkit_stmt *stmt, int owns, int has_row);
 void sqlkit__columns_unref(sqlkit__columns *cols);
+/* Type a result's values by the statement's column types (sqlkit_conn_exec):
+ * types[i] is what column i should read back as, SQLKIT_TYPE_NULL for "as the
+ * driver says". Ignored when n is not the result's column count. */
+int sqlkit__result_coerce(sqlkit_result *r, const sqlkit_type *types, unsigned n);
 /* A decimal written as text: [+-]digits[.digits][e[+-]digits]. */
 int sqlkit__decimal_valid(const char *s, size_t len);
 void sqlkit__stmt_destroy(sqlkit_stmt *stmt);

@@ -224,6 +224,21 @@ int sqlkit_conn_exec(sqlkit_result **out, sqlkit_conn *conn, const sqlkit_expr *
 		goto done;
 	if (res && single_insert && (rc = set_inserted_pk(res, conn, x, stmt, p)) < 0)
 		goto done;
+	if (out && res && x->pub.ncolumns) {
+		/* Results typed by the statement's column types. */
+		size_t i, n = x->pub.ncolumns;
+		sqlkit_type *want = malloc(n * sizeof *want);
+		if (!want) {
+			rc = sqlkit__error_oom();
+			goto done;
+		}
+		for (i = 0; i < n; i++)
+			want[i] = sqlkit__sqltype_value_type(d, &x->pub.column_types[i]);
+		rc = sqlkit__result_coerce(res, want, (unsigned)n);
+		free(want);
+		if (rc < 0)
+			goto done;
+	}
 	if (out) {
 		*out = res;
 		res = NULL;

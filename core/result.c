@@ -1,6 +1,7 @@
 /*
  * core/result.c - results, rows and rowsets.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,6 +78,8 @@ int sqlkit__result_new(sqlkit_result **out, sqlkit_stmt *stmt, int owns, int has
 		stmt->spare = NULL;
 		values = r->row.values;
 		cap = r->values_cap;
+		free(r->coerce);
+		free(r->coerce_text);
 		memset(r, 0, sizeof *r);
 		r->row.values = values;
 		r->values_cap = cap;
@@ -142,6 +145,8 @@ static void finish(sqlkit_result *r)
 	}
 }
 
+static void coerce(sqlkit_value *v, sqlkit_type want, char *buf);
+
 int sqlkit_result_fetchone(const sqlkit_row **row, sqlkit_result *r)
 {
 	const sqlkit_plugin *p;
@@ -180,8 +185,88 @@ int sqlkit_result_fetchone(const sqlkit_row **row, sqlkit_result *r)
 			sqlkit__conn_failed(s->conn, rc);
 			return rc;
 		}
+		if (r->coerce && r->coerce[i] != SQLKIT_TYPE_NULL &&
+		    r->row.values[i].type != r->coerce[i] && r->row.values[i].type != SQLKIT_TYPE_NULL)
+			coerce(&r->row.values[i], r->coerce[i], r->coerce_text + 32 * i);
 	}
 	*row = &r->row;
+	return 0;
+}
+
+/* What the statement says a column is, where the driver could not know it
+ * (SQLite: expressions, sums, casts). A value that does not convert is left as
+ * the driver gave it. */
+static void coerce(sqlkit_value *v, sqlkit_type want, char *buf)
+{
+	sqlkit_value t;
+	int n;
+
+	switch (want) {
+	case SQLKIT_TYPE_BOOL:
+		if (v->type == SQLKIT_TYPE_INT) {
+			int b = v->u.i != 0;
+			v->type = SQLKIT_TYPE_BOOL;
+			v->u.b = b;
+		}
+		break;
+	case SQLKIT_TYPE_FLOAT:
+		if (v->type == SQLKIT_TYPE_INT) {
+			double f = (double)v->u.i;
+			v->type = SQLKIT_TYPE_FLOAT;
+			v->u.f = f;
+		}
+		break;
+	case SQLKIT_TYPE_DECIMAL:
+		if (v->type == SQLKIT_TYPE_INT)
+			n = snprintf(buf, 32, "%lld", (long long)v->u.i);
+		else if (v->type == SQLKIT_TYPE_FLOAT && isfinite(v->u.f))
+			n = snprintf(buf, 32, "%.15g", v->u.f);
+		else if (v->type == SQLKIT_TYPE_TEXT && sqlkit__decimal_valid(v->u.s.ptr, v->u.s.len)) {
+			v->type = SQLKIT_TYPE_DECIMAL;
+			break;
+		} else
+			break;
+		v->type = SQLKIT_TYPE_DECIMAL;
+		v->u.s.ptr = buf;
+		v->u.s.len = (size_t)n;
+		break;
+	case SQLKIT_TYPE_DATE: case SQLKIT_TYPE_TIME: case SQLKIT_TYPE_DATETIME:
+		if (v->type == SQLKIT_TYPE_TEXT && sqlkit_datetime_parse(&t, v->u.s.ptr, v->u.s.len) == 0)
+			*v = t;
+		break;
+	case SQLKIT_TYPE_UUID:
+		if ((v->type == SQLKIT_TYPE_TEXT && sqlkit_uuid_parse(t.u.uuid, v->u.s.ptr, v->u.s.len) == 0) ||
+		    (v->type == SQLKIT_TYPE_BLOB && v->u.s.len == 16 && (memcpy(t.u.uuid, v->u.s.ptr, 16), 1))) {
+			t.type = SQLKIT_TYPE_UUID;
+			*v = t;
+		}
+		break;
+	case SQLKIT_TYPE_JSON:
+		if (v->type == SQLKIT_TYPE_TEXT)
+			v->type = SQLKIT_TYPE_JSON;
+		break;
+	default:
+		break;
+	}
+}
+
+int sqlkit__result_coerce(sqlkit_result *r, const sqlkit_type *types, unsigned n)
+{
+	unsigned i, any = 0;
+
+	if (!r || !types || n != r->stmt->cols->n)
+		return 0;
+	for (i = 0; i < n; i++)
+		any |= types[i] != SQLKIT_TYPE_NULL;
+	if (!any)
+		return 0;
+	if (!(r->coerce = malloc(n * sizeof *r->coerce)) || !(r->coerce_text = malloc((size_t)n * 32))) {
+		free(r->coerce);
+		r->coerce = NULL;
+		return sqlkit__error_oom();
+	}
+	memcpy(r->coerce, types, n * sizeof *types);
+	r->ncoerce = n;
 	return 0;
 }
 
@@ -287,6 +372,8 @@ void sqlkit_result_free(sqlkit_result *r)
 		r->stmt->spare = r;
 	} else {
 		free(r->row.values);
+		free(r->coerce);
+		free(r->coerce_text);
 		free(r);
 	}
 	sqlkit_conn_close(release);

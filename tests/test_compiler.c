@@ -1609,6 +1609,48 @@ static void test_compiler__exec_more(void **state)
 
 #include "ddl_golden.inc"
 
+/* Values are typed by the statement where the driver cannot know the type:
+ * SQLite gives casts and aggregates no declared type. */
+static void test_compiler__exec_types_results_by_the_statement(void **state)
+{
+	sqlkit_expr *sel;
+	sqlkit_result *r = NULL;
+	const sqlkit_row *row = NULL;
+	const sqlkit_value *v;
+
+	(void)state;
+	sel = BUILT(sqlkit_select(4,
+		sqlkit_label(sqlkit_bindparam("ts", sqlkit_DateTime()), "ts"),
+		sqlkit_label(sqlkit_cast(sqlkit_lit_int(1), sqlkit_Boolean()), "flag"),
+		sqlkit_label(sqlkit_cast(sqlkit_lit_int(12), sqlkit_Numeric(10, 2)), "amount"),
+		sqlkit_label(sqlkit_cast(sqlkit_lit_int(3), sqlkit_Float()), "f")));
+	{
+		sqlkit_param p = SQLKIT_PARAM("ts", sqlkit_text("2024-01-02 03:04:05.000006"));
+		OK(sqlkit_conn_exec(&r, conn, sel, &p, 1));
+	}
+	OK(sqlkit_result_fetchone(&row, r));
+	assert_non_null(row);
+	v = sqlkit_row_value(row, 0);
+	assert_int_equal(v->type, SQLKIT_TYPE_DATETIME);
+	assert_int_equal(v->u.dt.microsecond, 6);
+	v = sqlkit_row_value(row, 1);
+	assert_int_equal(v->type, SQLKIT_TYPE_BOOL);
+	assert_int_equal(v->u.b, 1);
+	v = sqlkit_row_value(row, 2);
+	assert_int_equal(v->type, SQLKIT_TYPE_DECIMAL);
+	assert_string_equal(v->u.s.ptr, "12");
+	v = sqlkit_row_value(row, 3);
+	assert_int_equal(v->type, SQLKIT_TYPE_FLOAT);
+	assert_true(v->u.f == 3.0);
+	sqlkit_result_free(r);
+	/* text SQL keeps what the driver says */
+	OK(sqlkit_conn_execute(&r, conn, "SELECT CAST(1 AS BOOLEAN)", NULL, 0));
+	OK(sqlkit_result_fetchone(&row, r));
+	assert_int_equal(sqlkit_row_value(row, 0)->type, SQLKIT_TYPE_INT);
+	sqlkit_result_free(r);
+	sqlkit_expr_free(sel);
+}
+
 int main(void)
 {
 #define X(name) cmocka_unit_test_setup_teardown(name, open_memory, close_conn)
@@ -1628,6 +1670,7 @@ int main(void)
 		X(test_compiler__exec_census),
 		X(test_compiler__exec_emp),
 		X(test_compiler__exec_more),
+		X(test_compiler__exec_types_results_by_the_statement),
 		DDL_GOLDEN_TESTS,
 	};
 	int rc = cmocka_run_group_tests(tests, group_setup, group_teardown);
