@@ -787,7 +787,7 @@ static int sqlite_prepare(sqlkit_pstmt **out, sqlkit_pconn *conn, const char *sq
 	if ((rc = check_markers(stmt, nparams, sql, len)) < 0)
 		goto fail;
 
-	if (!(st = host->malloc(sizeof *st))) {
+	if (!(st = host->calloc(1, sizeof *st))) {
 		rc = oom();
 		goto fail;
 	}
