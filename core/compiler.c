@@ -868,7 +868,7 @@ static void emit_column(cctx *c, const sqlkit_expr *e)
 static void emit_type(cctx *c, const sqlkit_sqltype *t)
 {
 	int rc;
-	if (!c->err && (rc = sqlkit__type_ddl(c->out, c->d, t, NULL, NULL)) < 0)
+	if (!c->err && (rc = sqlkit__cast_type(c->out, c->d, t)) < 0)
 		set_err(c, rc);
 }
 
@@ -1418,7 +1418,8 @@ static void emit_from(cctx *c, const sqlkit_expr *f)
 			return;
 		}
 		emit_from(c, f->kids[0]);
-		put(c, f->op == SQLKIT__JOIN_INNER ? " JOIN " :
+		put(c, f->op == SQLKIT__JOIN_INNER ?
+		       ((c->d->flags & SQLKIT_DIALECT_INNER_JOIN) ? " INNER JOIN " : " JOIN ") :
 		       f->op == SQLKIT__JOIN_LEFT ? " LEFT OUTER JOIN " : " FULL OUTER JOIN ");
 		if (f->kids[1]->kind == SQLKIT__N_JOIN) {
 			put(c, "(");
@@ -2033,7 +2034,8 @@ static void emit_insert(cctx *c, const sqlkit_expr *ins)
 		emit_select(c, st->slot[SQLKIT__S_SELECT].v[0], 0, 0, 0);
 		c->depth--;
 	} else if (!ncols) {
-		put(c, " DEFAULT VALUES");
+		put(c, (offsetof(sqlkit_dialect, empty_insert) + sizeof c->d->empty_insert <=
+		        c->d->struct_size && c->d->empty_insert) ? c->d->empty_insert : " DEFAULT VALUES");
 	} else {
 		put(c, " VALUES ");
 		for (r = 0; r < (multi ? rows->n : 1); r++) {

@@ -31,6 +31,9 @@ int sqlkit__quote_ident(sqlkit_buf *b, const sqlkit_dialect *d, const char *name
 int sqlkit__type_ddl(sqlkit_buf *b, const sqlkit_dialect *d, const sqlkit_sqltype *t,
                      const char *table, const char *column);
 
+/* Append the type written in CAST(x AS type) for a dialect. */
+int sqlkit__cast_type(sqlkit_buf *b, const sqlkit_dialect *d, const sqlkit_sqltype *t);
+
 /* The sqlkit_type a value of SQL type t reads back as. */
 sqlkit_type sqlkit__sqltype_value_type(const sqlkit_dialect *d, const sqlkit_sqltype *t);
 

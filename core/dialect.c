@@ -152,8 +152,9 @@ int sqlkit__quote_ident(sqlkit_buf *b, const sqlkit_dialect *d, const char *name
 
 /* ---------------------------------------------------------------- types */
 
-int sqlkit__type_ddl(sqlkit_buf *b, const sqlkit_dialect *d, const sqlkit_sqltype *t,
-                     const char *table, const char *column)
+static int name_type(sqlkit_buf *b, const sqlkit_dialect *d,
+                     int (*hook)(char *, size_t, const sqlkit_sqltype *),
+                     const sqlkit_sqltype *t, const char *table, const char *column)
 {
 	char small[256], *buf = small;
 	size_t size = sizeof small;
@@ -161,7 +162,7 @@ int sqlkit__type_ddl(sqlkit_buf *b, const sqlkit_dialect *d, const sqlkit_sqltyp
 
 	for (;;) {
 		buf[0] = '\0';
-		rc = d->type_ddl(buf, size, t);
+		rc = hook(buf, size, t);
 		/* A result that fills the buffer may have been cut: try a larger one. */
 		if (rc == 0 && strlen(buf) + 1 >= size && size < TYPE_DDL_MAX) {
 			char *bigger;
@@ -272,4 +273,19 @@ const char *sqlkit_sqltype_name(sqlkit_sqltype_kind kind)
 	case SQLKIT_SQLT_ENUM:         return "VARCHAR";
 	}
 	return "UNKNOWN";
+}
+
+int sqlkit__type_ddl(sqlkit_buf *b, const sqlkit_dialect *d, const sqlkit_sqltype *t,
+                     const char *table, const char *column)
+{
+	return name_type(b, d, d->type_ddl, t, table, column);
+}
+
+int sqlkit__cast_type(sqlkit_buf *b, const sqlkit_dialect *d, const sqlkit_sqltype *t)
+{
+	int (*hook)(char *, size_t, const sqlkit_sqltype *) = d->type_ddl;
+
+	if (offsetof(sqlkit_dialect, cast_type) + sizeof d->cast_type <= d->struct_size && d->cast_type)
+		hook = d->cast_type;
+	return name_type(b, d, hook, t, NULL, NULL);
 }

@@ -302,8 +302,8 @@ static const char *const exp_offset[4] = {
 static const char *const exp_join[4] = {
 	"SELECT users.name, addresses.email \nFROM users JOIN addresses ON users.id = addresses.user_id",
 	"SELECT users.name, addresses.email \nFROM users JOIN addresses ON users.id = addresses.user_id",
-	/* SQLAlchemy writes INNER JOIN on MySQL; JOIN means the same and no dialect data says otherwise */
-	"SELECT users.name, addresses.email \nFROM users JOIN addresses ON users.id = addresses.user_id",
+	/* as SQLAlchemy: INNER JOIN on MySQL */
+	"SELECT users.name, addresses.email \nFROM users INNER JOIN addresses ON users.id = addresses.user_id",
 	"SELECT users.name, addresses.email \nFROM users JOIN addresses ON users.id = addresses.user_id"
 };
 static const char *const exp_outerjoin[4] = {
@@ -328,8 +328,8 @@ static const char *const exp_alias[4] = {
 static const char *const exp_subquery[4] = {
 	"SELECT users.name, sq.cnt \nFROM users JOIN (SELECT addresses.user_id AS user_id, count(addresses.id) AS cnt \nFROM addresses GROUP BY addresses.user_id) AS sq ON users.id = sq.user_id",
 	"SELECT users.name, sq.cnt \nFROM users JOIN (SELECT addresses.user_id AS user_id, count(addresses.id) AS cnt \nFROM addresses GROUP BY addresses.user_id) AS sq ON users.id = sq.user_id",
-	/* JOIN for INNER JOIN, as in join */
-	"SELECT users.name, sq.cnt \nFROM users JOIN (SELECT addresses.user_id AS user_id, count(addresses.id) AS cnt \nFROM addresses GROUP BY addresses.user_id) AS sq ON users.id = sq.user_id",
+	/* as SQLAlchemy: INNER JOIN on MySQL */
+	"SELECT users.name, sq.cnt \nFROM users INNER JOIN (SELECT addresses.user_id AS user_id, count(addresses.id) AS cnt \nFROM addresses GROUP BY addresses.user_id) AS sq ON users.id = sq.user_id",
 	"SELECT users.name, sq.cnt \nFROM users JOIN (SELECT addresses.user_id AS user_id, count(addresses.id) AS cnt \nFROM addresses GROUP BY addresses.user_id) AS sq ON users.id = sq.user_id"
 };
 static const char *const exp_scalar[4] = {
@@ -371,8 +371,8 @@ static const char *const exp_case[4] = {
 static const char *const exp_cast[4] = {
 	"SELECT CAST(users.id AS VARCHAR(10)) AS id \nFROM users",
 	"SELECT CAST(users.id AS VARCHAR(10)) AS id \nFROM users",
-	/* the dialect's DDL type name (SQLAlchemy: CHAR(10), the only string type MySQL's CAST takes) */
-	"SELECT CAST(users.id AS VARCHAR(10)) AS id \nFROM users",
+	/* as SQLAlchemy: CHAR(10), the only string type MySQL's CAST takes */
+	"SELECT CAST(users.id AS CHAR(10)) AS id \nFROM users",
 	"SELECT CAST(users.id AS VARCHAR(10)) AS id \nFROM users"
 };
 static const char *const exp_arith[4] = {
@@ -797,6 +797,32 @@ static void named(const sqlkit_dialect *d, sqlkit_expr *stmt, const char *exp)
 }
 
 #define SQLITE (&sqlkit__dialect_sqlite)
+
+/* An INSERT that names no column: DEFAULT VALUES, or MySQL's own form. */
+static void test_compiler__empty_insert_per_dialect(void **state)
+{
+	static const char *const want[4] = {
+		"INSERT INTO messages DEFAULT VALUES",
+		"INSERT INTO messages DEFAULT VALUES RETURNING messages.id",
+		"INSERT INTO messages () VALUES ()",
+		"INSERT INTO messages OUTPUT inserted.id DEFAULT VALUES"
+	};
+	unsigned char none[2] = { 0, 0 };
+	sqlkit__compile_opts o;
+	sqlkit_expr *ins = BUILT(sqlkit_insert(messages));
+	int i;
+
+	(void)state;
+	o.ins_cols = none;
+	o.ncols = 2;
+	for (i = 0; i < 4; i++) {
+		sqlkit__compiled_x *x = NULL;
+		OK(sqlkit__compile_ex(&x, ins, dialects[i], &o));
+		assert_string_equal(x->pub.sql, want[i]);
+		sqlkit__compiled_free(&x->pub);
+	}
+	sqlkit_expr_free(ins);
+}
 
 static void test_compiler__precedence_labels_froms(void **state)
 {
@@ -1658,6 +1684,7 @@ int main(void)
 		cmocka_unit_test(test_compiler__select_golden),
 		cmocka_unit_test(test_compiler__census_golden),
 		cmocka_unit_test(test_compiler__dml_golden),
+		cmocka_unit_test(test_compiler__empty_insert_per_dialect),
 		cmocka_unit_test(test_compiler__precedence_labels_froms),
 		cmocka_unit_test(test_compiler__dialect_errors_name_construct_and_dialect),
 		cmocka_unit_test(test_compiler__builder_errors),

@@ -167,6 +167,7 @@ typedef enum sqlkit_autoinc_style {
 #define SQLKIT_DIALECT_NATIVE_ENUM      0x0400u /**< CREATE TYPE ... AS ENUM (else VARCHAR + CHECK) */
 #define SQLKIT_DIALECT_BOOLEAN_IS_BIT   0x0800u /**< comparisons must be wrapped to be values (MS SQL) */
 #define SQLKIT_DIALECT_DISTINCT_ON      0x1000u
+#define SQLKIT_DIALECT_INNER_JOIN       0x2000u /**< write INNER JOIN, not JOIN */
 
 /** What a dialect says about its SQL. The core's one compiler reads it; a plugin
  *  supplies data and a type-name hook, never a compiler of its own. */
@@ -191,6 +192,13 @@ typedef struct sqlkit_dialect {
 	/** The generic sqlkit_type a column of this type reads back as (optional: NULL
 	 *  lets the core decide). */
 	sqlkit_type (*type_value)(const sqlkit_sqltype *type);
+	/** The type written in CAST(x AS ...) when it differs from the DDL name (MySQL
+	 *  casts to CHAR, SIGNED, DECIMAL...); same contract as type_ddl. Optional:
+	 *  NULL uses type_ddl. */
+	int (*cast_type)(char *buf, size_t size, const sqlkit_sqltype *type);
+	/** How an INSERT with no column values is finished: NULL for " DEFAULT VALUES",
+	 *  or e.g. " () VALUES ()" (MySQL). */
+	const char *empty_insert;
 } sqlkit_dialect;
 
 /** A plugin's description and operations. Fill it with designated initializers.

@@ -150,6 +150,50 @@ static int mysql_type_ddl(char *buf, size_t size, const sqlkit_sqltype *t)
 	return unsupported(buf, size, "unknown type");
 }
 
+/* CAST(x AS ...) takes only a few type names on MySQL: SQLAlchemy's visit_cast. */
+static int mysql_cast_type(char *buf, size_t size, const sqlkit_sqltype *t)
+{
+	switch (t->kind) {
+	case SQLKIT_SQLT_INTEGER: case SQLKIT_SQLT_SMALLINT: case SQLKIT_SQLT_BIGINT:
+	case SQLKIT_SQLT_BOOLEAN:
+		snprintf(buf, size, "SIGNED INTEGER");
+		return 0;
+	case SQLKIT_SQLT_STRING: case SQLKIT_SQLT_UNICODE:
+		if (t->length > 0)
+			snprintf(buf, size, "CHAR(%d)", t->length);
+		else
+			snprintf(buf, size, "CHAR");
+		return 0;
+	case SQLKIT_SQLT_TEXT: case SQLKIT_SQLT_UNICODE_TEXT: case SQLKIT_SQLT_ENUM:
+		snprintf(buf, size, "CHAR");
+		return 0;
+	case SQLKIT_SQLT_UUID:
+		snprintf(buf, size, "CHAR(32)");
+		return 0;
+	case SQLKIT_SQLT_NUMERIC:
+		if (t->precision > 0)
+			snprintf(buf, size, "DECIMAL(%d, %d)", t->precision, t->scale);
+		else
+			snprintf(buf, size, "DECIMAL");
+		return 0;
+	case SQLKIT_SQLT_FLOAT:
+		snprintf(buf, size, "DOUBLE");
+		return 0;
+	case SQLKIT_SQLT_DATETIME: case SQLKIT_SQLT_TIMESTAMP:
+		snprintf(buf, size, "DATETIME(6)");
+		return 0;
+	case SQLKIT_SQLT_LARGE_BINARY:
+		snprintf(buf, size, "BINARY");
+		return 0;
+	case SQLKIT_SQLT_DATE: case SQLKIT_SQLT_TIME: case SQLKIT_SQLT_JSON:
+		return mysql_type_ddl(buf, size, t);
+	default:
+		snprintf(buf, size, "CAST to %s is not possible", t->kind == SQLKIT_SQLT_INTERVAL ?
+		         "INTERVAL" : "this type");
+		return SQLKIT_ENOTSUPPORTED;
+	}
+}
+
 const sqlkit_dialect sqlkit__dialect_mysql = {
 	.struct_size = sizeof(sqlkit_dialect),
 	.name = "mysql",
@@ -158,7 +202,7 @@ const sqlkit_dialect sqlkit__dialect_mysql = {
 	.reserved = reserved,
 	/* CTE: MySQL 8.0, MariaDB 10.2. RETURNING is MariaDB 10.5 only: left out. */
 	.flags = SQLKIT_DIALECT_TRUE_FALSE | SQLKIT_DIALECT_MULTI_VALUES | SQLKIT_DIALECT_CTE |
-	         SQLKIT_DIALECT_IF_NOT_EXISTS,
+	         SQLKIT_DIALECT_IF_NOT_EXISTS | SQLKIT_DIALECT_INNER_JOIN,
 	.limit_style = SQLKIT_LIMIT_COMMA,
 	.no_limit = "18446744073709551615",
 	.concat_style = SQLKIT_CONCAT_FUNCTION,
@@ -166,4 +210,6 @@ const sqlkit_dialect sqlkit__dialect_mysql = {
 	.max_identifier_length = 64,
 	.type_ddl = mysql_type_ddl,
 	.type_value = NULL,
+	.cast_type = mysql_cast_type,
+	.empty_insert = " () VALUES ()",
 };
