@@ -1794,6 +1794,16 @@ static void emit_select(cctx *c, const sqlkit_expr *sel, int asfrom, int nested,
 		for (i = 0; i < sel->nkids; i++) {
 			if (i)
 				put(c, sel->op == SQLKIT__UNION_ALL ? " UNION ALL " : " UNION ");
+			if (i && sel->kids[i]->kind == SQLKIT__N_COMPOUND) {
+				/* Compounds run left to right, and SQLite takes no parentheses
+				 * around a member: a compound on the right becomes a subquery. */
+				char alias[32];
+				snprintf(alias, sizeof alias, ") AS anon_union_%d", c->depth);
+				put(c, "SELECT * FROM (");
+				emit_select(c, sel->kids[i], 0, nested, 0);
+				put(c, alias);
+				continue;
+			}
 			/* the first select gives the result columns */
 			emit_select(c, sel->kids[i], asfrom, nested, result && i == 0);
 		}

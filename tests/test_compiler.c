@@ -1635,6 +1635,32 @@ static void test_compiler__exec_more(void **state)
 
 #include "ddl_golden.inc"
 
+/* union(a, union_all(a, a)) is not a UNION a UNION ALL a: the right-hand
+ * compound must run first. */
+static void test_compiler__exec_nested_union_keeps_its_meaning(void **state)
+{
+	sqlkit_expr *a, *b, *u;
+	sqlkit_result *r = NULL;
+	sqlkit_rowset *rs = NULL;
+
+	(void)state;
+	OK(sqlkit_table_create(messages, conn, 0));
+	OK(sqlkit_conn_execute(NULL, conn, "INSERT INTO messages (message) VALUES ('x'), ('x'), ('y')",
+	                       NULL, 0));
+	a = BUILT(sqlkit_select(1, C(messages, "message")));
+	b = BUILT(sqlkit_union_all(a, a));
+	u = BUILT(sqlkit_union(a, b));
+	OK(sqlkit_conn_exec(&r, conn, u, NULL, 0));
+	OK(sqlkit_result_fetchall(&rs, r));
+	assert_int_equal(sqlkit_rowset_count(rs), 2);   /* {x, y}; flat it would be 5 rows */
+	sqlkit_rowset_free(rs);
+	sqlkit_result_free(r);
+	sqlkit_expr_free(u);
+	sqlkit_expr_free(b);
+	sqlkit_expr_free(a);
+	OK(sqlkit_table_drop(messages, conn, 0));
+}
+
 /* Values are typed by the statement where the driver cannot know the type:
  * SQLite gives casts and aggregates no declared type. */
 static void test_compiler__exec_types_results_by_the_statement(void **state)
@@ -1698,6 +1724,7 @@ int main(void)
 		X(test_compiler__exec_emp),
 		X(test_compiler__exec_more),
 		X(test_compiler__exec_types_results_by_the_statement),
+		X(test_compiler__exec_nested_union_keeps_its_meaning),
 		DDL_GOLDEN_TESTS,
 	};
 	int rc = cmocka_run_group_tests(tests, group_setup, group_teardown);
