@@ -421,7 +421,7 @@ static sqlkit_expr *typical_select(const schema *sc, const char *label)
 	s = sqlkit_select(3, sqlkit_c(u, "id"), sqlkit_label(sqlkit_c(u, "name"), label),
 	                  sqlkit_c(a, "email"));
 	if (s)
-		s = step(s, sqlkit_select_from(s, sqlkit_join(sqlkit_t(u), sqlkit_t(a), NULL)));
+		s = step(s, sqlkit_select_from(s, sqlkit_join_fk(sqlkit_t(u), sqlkit_t(a))));
 	if (s)
 		s = step(s, sqlkit_where(s, sqlkit_eq(sqlkit_c(u, "name"),
 		                                      sqlkit_bindparam("name", sqlkit_String(50)))));

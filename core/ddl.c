@@ -32,8 +32,8 @@
  * its rows; and a column without a type takes the type of the column its foreign
  * key points at.
  *
- * Existence: sqlkit_table_exists() runs "SELECT 1 FROM t WHERE 1 = 0", which works
- * on every database, and takes "no such table" (SQLKIT_ESQL) for "does not exist".
+ * Existence: sqlkit_table_exists() asks the plugin's has_table when it has one;
+ * otherwise it runs "SELECT 1 FROM t WHERE 1 = 0", which works on every database, and takes "no such table" (SQLKIT_ESQL) for "does not exist".
  * Inside a transaction the probe runs in a savepoint, because a failed statement
  * aborts a PostgreSQL transaction. A native ENUM type is probed the same way with
  * "SELECT CAST(NULL AS name)".
@@ -967,6 +967,16 @@ static int exists_on(const sqlkit_table *t, sqlkit_conn *conn, const sqlkit_dial
 	sqlkit_buf b = SQLKIT_BUF_INIT;
 	int rc;
 
+	/* The plugin's own catalogue lookup, where it has one: no failing statement
+	 * (and nothing alarming in the echo). */
+	if (SQLKIT_PLUGIN_HAS(conn->plugin, has_table)) {
+		if (conn->dead)
+			return sqlkit__error_set(SQLKIT_EDISCONNECTED, SQLKIT_ERRCLASS_OPERATIONAL, NULL, 0, 1,
+			                         "the connection is dead");
+		if ((rc = conn->plugin->has_table(conn->pconn, t->name)) < 0)
+			return sqlkit__conn_failed(conn, rc);
+		return rc;
+	}
 	if ((rc = table_probe_sql(&b, t, d)) == 0)
 		rc = probe(conn, b.ptr);
 	sqlkit__buf_free(&b);

@@ -696,7 +696,20 @@ sqlkit_expr *sqlkit_case(size_t n, ...)
 		sqlkit__error(SQLKIT_EINVAL, "sqlkit_case: no WHEN");
 		return NULL;
 	}
-	/* The else may be NULL: CASE without ELSE. */
+	/* Every argument is required (a NULL is a failed builder); an ELSE of the
+	 * NULL literal means no ELSE, which is the same in SQL. */
+	for (i = 0; i < 2 * n + 1; i++)
+		if (!kids[i]) {
+			for (i = 0; i < 2 * n + 1; i++)
+				sqlkit_expr_free(kids[i]);
+			free(kids);
+			null_arg("sqlkit_case");
+			return NULL;
+		}
+	if (kids[2 * n]->kind == SQLKIT__N_NULL) {
+		sqlkit_expr_free(kids[2 * n]);
+		kids[2 * n] = NULL;
+	}
 	e = with_kids("sqlkit_case", SQLKIT__N_CASE, 0, kids[2 * n] ? 2 * n + 1 : 2 * n, kids);
 	if (e && kids[2 * n])
 		e->flags |= SQLKIT__F_CASE_ELSE;
@@ -816,9 +829,14 @@ sqlkit_expr *sqlkit_count(sqlkit_expr *a)
 {
 	sqlkit_expr *e;
 
-	if (a)
+	if (!a) {
+		null_arg("sqlkit_count");
+		return NULL;
+	}
+	if (a->kind != SQLKIT__N_STAR)
 		return func_v("count", 1, &a);
-	/* count(NULL) is count(*) */
+	/* count(sqlkit_star()) is count(*) */
+	sqlkit_expr_free(a);
 	if ((e = func_v("count", 0, NULL)))
 		e->flags |= SQLKIT__F_FUNC_STAR;
 	return e;
@@ -998,11 +1016,11 @@ static int is_from_element(const sqlkit_expr *e)
 }
 
 static sqlkit_expr *join(const char *fn, int op, sqlkit_expr *left, sqlkit_expr *right,
-                         sqlkit_expr *on)
+                         sqlkit_expr *on, int infer)
 {
 	sqlkit_expr *k[3];
 
-	if (!left || !right) {
+	if (!left || !right || (!on && !infer)) {
 		null_arg(fn);
 		sqlkit_expr_free(left);
 		sqlkit_expr_free(right);
@@ -1029,17 +1047,32 @@ static sqlkit_expr *join(const char *fn, int op, sqlkit_expr *left, sqlkit_expr 
 
 sqlkit_expr *sqlkit_join(sqlkit_expr *l, sqlkit_expr *r, sqlkit_expr *on)
 {
-	return join("sqlkit_join", SQLKIT__JOIN_INNER, l, r, on);
+	return join("sqlkit_join", SQLKIT__JOIN_INNER, l, r, on, 0);
 }
 
 sqlkit_expr *sqlkit_outerjoin(sqlkit_expr *l, sqlkit_expr *r, sqlkit_expr *on)
 {
-	return join("sqlkit_outerjoin", SQLKIT__JOIN_LEFT, l, r, on);
+	return join("sqlkit_outerjoin", SQLKIT__JOIN_LEFT, l, r, on, 0);
 }
 
 sqlkit_expr *sqlkit_full_outerjoin(sqlkit_expr *l, sqlkit_expr *r, sqlkit_expr *on)
 {
-	return join("sqlkit_full_outerjoin", SQLKIT__JOIN_FULL, l, r, on);
+	return join("sqlkit_full_outerjoin", SQLKIT__JOIN_FULL, l, r, on, 0);
+}
+
+sqlkit_expr *sqlkit_join_fk(sqlkit_expr *l, sqlkit_expr *r)
+{
+	return join("sqlkit_join_fk", SQLKIT__JOIN_INNER, l, r, NULL, 1);
+}
+
+sqlkit_expr *sqlkit_outerjoin_fk(sqlkit_expr *l, sqlkit_expr *r)
+{
+	return join("sqlkit_outerjoin_fk", SQLKIT__JOIN_LEFT, l, r, NULL, 1);
+}
+
+sqlkit_expr *sqlkit_full_outerjoin_fk(sqlkit_expr *l, sqlkit_expr *r)
+{
+	return join("sqlkit_full_outerjoin_fk", SQLKIT__JOIN_FULL, l, r, NULL, 1);
 }
 
 /* ---------------------------------------------------------------- statements */

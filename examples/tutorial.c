@@ -4,6 +4,9 @@
  * select, update, delete, and see commit and rollback at work.
  *
  *   ./examples/tutorial [URL]      (default: sqlite:///tutorial.sqlite)
+ *
+ * The same flows through MetaData and the SQL expression language, with no
+ * hand-written SQL, are in examples/core_tutorial.c.
  */
 #include <stdio.h>
 #include <stdlib.h>

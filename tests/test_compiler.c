@@ -608,16 +608,16 @@ static void test_compiler__select_golden(void **state)
 		sqlkit_expr_free(g);
 	}
 	sqlkit_expr_free(s);
-	golden("func_anon", sqlkit_select(3, sqlkit_sum(C(users, "id")), sqlkit_count(NULL), sqlkit_max(C(users, "id"))),
+	golden("func_anon", sqlkit_select(3, sqlkit_sum(C(users, "id")), sqlkit_count(sqlkit_star()), sqlkit_max(C(users, "id"))),
 	       exp_func_anon);
 	golden("distinct", sqlkit_distinct(s = BUILT(sqlkit_select(1, C(users, "name")))), exp_distinct);
 	sqlkit_expr_free(s);
 
 	s = BUILT(sqlkit_select(2, C(users, "name"), C(addresses, "email")));
-	golden("join", sqlkit_select_from(s, sqlkit_join(sqlkit_t(users), sqlkit_t(addresses), NULL)), exp_join);
+	golden("join", sqlkit_select_from(s, sqlkit_join_fk(sqlkit_t(users), sqlkit_t(addresses))), exp_join);
 	golden("outerjoin", sqlkit_select_from(s, sqlkit_outerjoin(sqlkit_t(users), sqlkit_t(addresses),
 	        sqlkit_eq(C(users, "id"), C(addresses, "user_id")))), exp_outerjoin);
-	golden("fulljoin", sqlkit_select_from(s, sqlkit_full_outerjoin(sqlkit_t(users), sqlkit_t(addresses), NULL)),
+	golden("fulljoin", sqlkit_select_from(s, sqlkit_full_outerjoin_fk(sqlkit_t(users), sqlkit_t(addresses))),
 	       exp_fulljoin);
 	sqlkit_expr_free(s);
 
@@ -966,7 +966,7 @@ static void test_compiler__dialect_errors_name_construct_and_dialect(void **stat
 
 	(void)state;
 	s = BUILT(sqlkit_select(2, C(users, "name"), C(addresses, "email")));
-	st = BUILT(sqlkit_select_from(s, sqlkit_full_outerjoin(sqlkit_t(users), sqlkit_t(addresses), NULL)));
+	st = BUILT(sqlkit_select_from(s, sqlkit_full_outerjoin_fk(sqlkit_t(users), sqlkit_t(addresses))));
 	assert_null(render_for(st, 2, 0, &rc));
 	assert_int_equal(rc, SQLKIT_ENOTSUPPORTED);
 	assert_message_has("FULL OUTER JOIN");
@@ -1007,14 +1007,14 @@ static void test_compiler__builder_errors(void **state)
 	assert_int_equal(sqlkit_error_last()->code, SQLKIT_ENOTFOUND);
 	assert_message_has("\"nope\"");
 	/* no foreign key between census and users: the join says so */
-	assert_null(sqlkit_join(sqlkit_t(users), sqlkit_t(census), NULL));
+	assert_null(sqlkit_join_fk(sqlkit_t(users), sqlkit_t(census)));
 	assert_message_has("\"census\"");
 	assert_message_has("\"users\"");
 	assert_message_has("no foreign key");
 	/* the inferred ON works the other way round too */
 	s = BUILT(sqlkit_select(1, C(addresses, "email")));
 	{
-		sqlkit_expr *j = BUILT(sqlkit_select_from(s, sqlkit_join(sqlkit_t(addresses), sqlkit_t(users), NULL)));
+		sqlkit_expr *j = BUILT(sqlkit_select_from(s, sqlkit_join_fk(sqlkit_t(addresses), sqlkit_t(users))));
 		char *sql;
 		int rc;
 		assert_non_null(sql = render_for(j, 0, 0, &rc));
@@ -1038,6 +1038,20 @@ static void test_compiler__builder_errors(void **state)
 }
 
 /* ---------------------------------------------------------------- immutability, ownership */
+
+/* A failed inner builder fails the outer one: never an ELSE dropped, an ON
+ * inferred or a count(*) instead of what was asked. */
+static void test_compiler__failed_optional_parts_fail_the_whole(void **state)
+{
+	(void)state;
+	assert_null(sqlkit_case(1, sqlkit_eq(C(users, "id"), INT(1)), TXT("a"), sqlkit_c(users, "typo")));
+	assert_null(sqlkit_join(sqlkit_t(users), sqlkit_t(addresses),
+	                        sqlkit_eq(sqlkit_c(users, "typo"), C(addresses, "user_id"))));
+	assert_null(sqlkit_count(sqlkit_c(users, "typo")));
+	/* the first failure is what the caller sees */
+	assert_int_equal(sqlkit_error_last()->code, SQLKIT_ENOTFOUND);
+	assert_non_null(strstr(sqlkit_error_last()->message, "typo"));
+}
 
 static void test_compiler__variants_leave_the_original_alone(void **state)
 {
@@ -1570,7 +1584,7 @@ static void test_compiler__exec_more(void **state)
 
 	/* the join with the inferred ON, and a correlated scalar subquery */
 	s = BUILT(sqlkit_select(2, sqlkit_c(t, "name"), sqlkit_c(kids, "code")));
-	j = BUILT(sqlkit_select_from(s, sqlkit_join(sqlkit_t(t), sqlkit_t(kids), NULL)));
+	j = BUILT(sqlkit_select_from(s, sqlkit_join_fk(sqlkit_t(t), sqlkit_t(kids))));
 	q = BUILT(sqlkit_order_by(j, 1, sqlkit_c(kids, "code")));
 	OK(sqlkit_conn_exec(&r, conn, q, NULL, 0));
 	OK(sqlkit_result_fetchall(&rs, r));
@@ -1714,6 +1728,7 @@ int main(void)
 		cmocka_unit_test(test_compiler__precedence_labels_froms),
 		cmocka_unit_test(test_compiler__dialect_errors_name_construct_and_dialect),
 		cmocka_unit_test(test_compiler__builder_errors),
+		cmocka_unit_test(test_compiler__failed_optional_parts_fail_the_whole),
 		cmocka_unit_test(test_compiler__variants_leave_the_original_alone),
 		cmocka_unit_test(test_compiler__null_arguments_free_everything),
 		cmocka_unit_test(test_compiler__cache_by_shape),

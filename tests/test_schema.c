@@ -1139,6 +1139,40 @@ static void test_schema__exists_inside_a_transaction_keeps_it(void **state)
 	sqlkit_metadata_free(md);
 }
 
+static int echo_failures;
+static int echo_statements;
+
+static void count_echo(const sqlkit_echo_event *ev, void *userdata)
+{
+	(void)userdata;
+	echo_statements++;
+	if (ev->rc < 0)
+		echo_failures++;
+}
+
+/* create_all asks the plugin whether a table exists: no failing probe in the echo. */
+static void test_schema__create_all_runs_no_failing_statement(void **state)
+{
+	sqlkit_engine_options o = SQLKIT_ENGINE_OPTIONS_INIT;
+	sqlkit_metadata *md = seed_metadata();
+	sqlkit_engine *e;
+	sqlkit_conn *c;
+
+	(void)state;
+	o.echo = 1;
+	o.echo_hook = count_echo;
+	OK(sqlkit_engine_create(&e, "sqlite://", &o));
+	OK(sqlkit_engine_connect(&c, e));
+	echo_failures = echo_statements = 0;
+	OK(sqlkit_metadata_create_all(md, c));
+	OK(sqlkit_metadata_drop_all(md, c));
+	assert_true(echo_statements >= 8);   /* 4 CREATE TABLE + 4 DROP TABLE at least */
+	assert_int_equal(echo_failures, 0);
+	sqlkit_conn_close(c);
+	sqlkit_engine_free(e);
+	sqlkit_metadata_free(md);
+}
+
 int main(void)
 {
 #define C(name) cmocka_unit_test_setup_teardown(name, open_memory, close_conn)
@@ -1158,6 +1192,7 @@ int main(void)
 		C(test_schema__create_all_is_all_or_nothing),
 		C(test_schema__create_and_drop_one_table),
 		C(test_schema__exists_inside_a_transaction_keeps_it),
+		cmocka_unit_test(test_schema__create_all_runs_no_failing_statement),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	sqlkit_shutdown();

@@ -150,7 +150,7 @@ typedef enum sqlkit_autoinc_style {
 	SQLKIT_AUTOINC_ROWID = 1,  /**< INTEGER PRIMARY KEY is the rowid (SQLite) */
 	SQLKIT_AUTOINC_SERIAL,     /**< SERIAL / BIGSERIAL / SMALLSERIAL (PostgreSQL) */
 	SQLKIT_AUTOINC_KEYWORD,    /**< type then AUTO_INCREMENT (MySQL) */
-	SQLKIT_AUTOINC_IDENTITY    /**< type then IDENTITY(1,1) (MS SQL) */
+	SQLKIT_AUTOINC_IDENTITY    /**< type then IDENTITY (MS SQL) */
 } sqlkit_autoinc_style;
 
 /** Dialect flags: what the SQL compiler may use. */
@@ -284,6 +284,11 @@ typedef struct sqlkit_plugin {
 	/* --- SQL dialect --- */
 	/** How this database spells SQL; NULL: text SQL only (no expression language). */
 	const sqlkit_dialect *dialect;
+
+	/* --- reflection (optional) --- */
+	/** 1 when a table of that name exists, 0 when not, < 0 on error. NULL: the core
+	 *  probes with a SELECT that fails when the table is missing. */
+	int (*has_table)(sqlkit_pconn *conn, const char *name);
 } sqlkit_plugin;
 
 /** Whether plugin p's description is large enough to hold field and fills it. */

@@ -98,7 +98,8 @@ SQLKIT_EXTERN sqlkit_expr *sqlkit_exists(sqlkit_expr *select);
 /** A select used as a single value. @since 0.1 */
 SQLKIT_EXTERN sqlkit_expr *sqlkit_scalar_subquery(sqlkit_expr *select);
 SQLKIT_EXTERN sqlkit_expr *sqlkit_cast(sqlkit_expr *a, sqlkit_sqltype type);
-/** CASE WHEN c1 THEN r1 ... ELSE e END: n (condition, result) pairs then else (or NULL). */
+/** CASE WHEN c1 THEN r1 ... ELSE e END: n (condition, result) pairs, then the else:
+ *  sqlkit_null_() for none. Every argument is required. */
 SQLKIT_EXTERN sqlkit_expr *sqlkit_case(size_t n, ...);
 SQLKIT_EXTERN sqlkit_expr *sqlkit_label(sqlkit_expr *a, const char *name);
 
@@ -108,7 +109,8 @@ SQLKIT_EXTERN sqlkit_expr *sqlkit_desc(sqlkit_expr *a);
 SQLKIT_EXTERN sqlkit_expr *sqlkit_nulls_first(sqlkit_expr *ordering);
 SQLKIT_EXTERN sqlkit_expr *sqlkit_nulls_last(sqlkit_expr *ordering);
 
-/** Functions: any name (an identifier) with n arguments; count(NULL) is count(*). */
+/** Functions: any name (an identifier) with n arguments; sqlkit_count(sqlkit_star()) is
+ *  count(*). */
 SQLKIT_EXTERN sqlkit_expr *sqlkit_func(const char *name, size_t n, ...);
 SQLKIT_EXTERN sqlkit_expr *sqlkit_count(sqlkit_expr *a);
 SQLKIT_EXTERN sqlkit_expr *sqlkit_sum(sqlkit_expr *a);
@@ -120,11 +122,17 @@ SQLKIT_EXTERN sqlkit_expr *sqlkit_max(sqlkit_expr *a);
 
 /** alias(table or select, "name"). @since 0.1 */
 SQLKIT_EXTERN sqlkit_expr *sqlkit_alias(sqlkit_expr *from, const char *name);
-/** join(left, right, on): on NULL infers it from the one foreign key between them. */
+/** join(left, right, on), LEFT OUTER and FULL OUTER: on is required. @since 0.1 */
 SQLKIT_EXTERN sqlkit_expr *sqlkit_join(sqlkit_expr *left, sqlkit_expr *right, sqlkit_expr *on);
 SQLKIT_EXTERN sqlkit_expr *sqlkit_outerjoin(sqlkit_expr *left, sqlkit_expr *right, sqlkit_expr *on);
 SQLKIT_EXTERN sqlkit_expr *sqlkit_full_outerjoin(sqlkit_expr *left, sqlkit_expr *right,
                                                  sqlkit_expr *on);
+/** The same with the ON clause inferred from the one foreign key between right and a
+ *  table of left (either direction); none or several is SQLKIT_EINVAL naming them.
+ *  @since 0.1 */
+SQLKIT_EXTERN sqlkit_expr *sqlkit_join_fk(sqlkit_expr *left, sqlkit_expr *right);
+SQLKIT_EXTERN sqlkit_expr *sqlkit_outerjoin_fk(sqlkit_expr *left, sqlkit_expr *right);
+SQLKIT_EXTERN sqlkit_expr *sqlkit_full_outerjoin_fk(sqlkit_expr *left, sqlkit_expr *right);
 
 /* ---------------------------------------------------------------- statements */
 

@@ -1218,6 +1218,27 @@ static int sqlite_set_isolation_level(sqlkit_pconn *conn, const char *level)
 /* How SQLite spells SQL (dialect.c). */
 extern const sqlkit_dialect sqlkit__dialect_sqlite;
 
+/* A table or view of that name in the main or temp schema. */
+static int sqlite_has_table(sqlkit_pconn *conn, const char *name)
+{
+	static const char sql[] = "SELECT 1 FROM sqlite_master WHERE type IN ('table', 'view') "
+	                          "AND name = ?1 UNION ALL SELECT 1 FROM sqlite_temp_master "
+	                          "WHERE type IN ('table', 'view') AND name = ?1";
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = sqlite3_prepare_v2(conn->db, sql, -1, &st, NULL)) != SQLITE_OK)
+		return fail(conn->db, rc, "has_table", NULL, 0, NO_SET);
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return fail(conn->db, rc, "has_table", NULL, 0, NO_SET);
+}
+
 /* Not const: RETURNING and the description depend on the sqlite3 library
  * found at run time. */
 static sqlkit_plugin plugin = {
@@ -1258,6 +1279,7 @@ static sqlkit_plugin plugin = {
 
 	.single_connection = sqlite_single_connection,
 	.set_isolation_level = sqlite_set_isolation_level,
+	.has_table = sqlite_has_table,
 
 	.dialect = &sqlkit__dialect_sqlite,
 };
