@@ -17,11 +17,13 @@
  */
 #include <pthread.h>
 #include <stdint.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "compiler.h"
+#include "dbapi.h"
 #include "expr.h"
 #include "lexer.h"
 #include "schema_internal.h"
@@ -219,6 +221,8 @@ static void walk(shape *s, const sqlkit_expr *e)
 			mix_int(s, (int64_t)at);
 		} else {
 			mix_int(s, 'V');
+			/* The value's type decides the result's column type. */
+			mix_int(s, (int64_t)e->value.type);
 			if (s->nvals == s->capvals) {
 				size_t cap = s->capvals ? 2 * s->capvals : 16;
 				const sqlkit_expr **v = realloc(s->vals, cap * sizeof *v);
@@ -2262,11 +2266,12 @@ static int compile_entry(centry **out, const sqlkit_expr *stmt, const sqlkit_dia
 		oom(&c);
 		goto done;
 	}
-	if (!(e = calloc(1, sizeof *e)) || !(e->sql = sqlkit__buf_detach(&all))) {
+	if ((e = calloc(1, sizeof *e)))
+		e->refs = 1;   /* before anything can fail: the error path unrefs it */
+	if (!e || !(e->sql = sqlkit__buf_detach(&all))) {
 		oom(&c);
 		goto done;
 	}
-	e->refs = 1;
 	e->h1 = sh->h1;
 	e->h2 = sh->h2;
 	e->d = d;
@@ -2431,14 +2436,17 @@ void sqlkit__compiled_free(sqlkit__compiled *c)
 
 /* ================================================================ rendering */
 
-static void put_quoted(sqlkit_buf *b, const char *s, size_t n)
+/* A string literal: quotes doubled, and backslashes too where the database
+ * reads them as escapes. */
+static void put_quoted(sqlkit_buf *b, const char *s, size_t n, const sqlkit_dialect *d)
 {
+	int bs = (d->flags & SQLKIT_DIALECT_BACKSLASH_ESCAPES) != 0;
 	size_t i;
 
 	sqlkit__buf_putc(b, '\'');
 	for (i = 0; i < n; i++) {
-		if (s[i] == '\'')
-			sqlkit__buf_putc(b, '\'');
+		if (s[i] == '\'' || (bs && s[i] == '\\'))
+			sqlkit__buf_putc(b, s[i]);
 		sqlkit__buf_putc(b, s[i]);
 	}
 	sqlkit__buf_putc(b, '\'');
@@ -2459,6 +2467,11 @@ static void render_literal(sqlkit_buf *b, const sqlkit_value *v, const sqlkit_di
 		break;
 	case SQLKIT_TYPE_FLOAT: {
 		int prec_digits;
+		if (!isfinite(v->u.f)) {   /* no SQL literal: shown as a string */
+			put_quoted(b, isnan(v->u.f) ? "NaN" : v->u.f > 0 ? "Infinity" : "-Infinity",
+			           isnan(v->u.f) ? 3 : v->u.f > 0 ? 8 : 9, d);
+			break;
+		}
 		for (prec_digits = 15; prec_digits <= 17; prec_digits++) {
 			snprintf(tmp, sizeof tmp, "%.*g", prec_digits, v->u.f);
 			if (strtod(tmp, NULL) == v->u.f)
@@ -2470,11 +2483,15 @@ static void render_literal(sqlkit_buf *b, const sqlkit_value *v, const sqlkit_di
 		break;
 	}
 	case SQLKIT_TYPE_DECIMAL:
-		sqlkit__buf_put(b, v->u.s.ptr, v->u.s.len);
+		/* bare only when it is a number; anything else stays an inert string */
+		if (v->u.s.ptr && sqlkit__decimal_valid(v->u.s.ptr, v->u.s.len))
+			sqlkit__buf_put(b, v->u.s.ptr, v->u.s.len);
+		else
+			put_quoted(b, v->u.s.ptr ? v->u.s.ptr : "", v->u.s.ptr ? v->u.s.len : 0, d);
 		break;
 	case SQLKIT_TYPE_TEXT:
 	case SQLKIT_TYPE_JSON:
-		put_quoted(b, v->u.s.ptr, v->u.s.len);
+		put_quoted(b, v->u.s.ptr, v->u.s.len, d);
 		break;
 	case SQLKIT_TYPE_BLOB:
 		if (d->flags & SQLKIT_DIALECT_BOOLEAN_IS_BIT) {
@@ -2498,11 +2515,11 @@ static void render_literal(sqlkit_buf *b, const sqlkit_value *v, const sqlkit_di
 	case SQLKIT_TYPE_DATETIME:
 		if (sqlkit_datetime_format(tmp, sizeof tmp, v) < 0)
 			strcpy(tmp, "?");
-		put_quoted(b, tmp, strlen(tmp));
+		put_quoted(b, tmp, strlen(tmp), d);
 		break;
 	case SQLKIT_TYPE_UUID:
 		sqlkit_uuid_format(tmp, v->u.uuid);
-		put_quoted(b, tmp, strlen(tmp));
+		put_quoted(b, tmp, strlen(tmp), d);
 		break;
 	}
 }

@@ -628,12 +628,22 @@ int sqlkit__stmt_bind(sqlkit_stmt *stmt, const sqlkit_param *params, size_t npar
 
 /* ---------------------------------------------------------------- executing */
 
-static void drain_and_reset(sqlkit_stmt *stmt, int has_row)
+/* Read the remaining rows of an execution and end it; a row that fails is
+ * the statement's failure. */
+static int drain_and_reset(sqlkit_stmt *stmt, int has_row)
 {
 	const sqlkit_plugin *p = stmt->conn->plugin;
-	while (has_row && p->step(stmt->pstmt) > 0)
+	int rc = 0;
+
+	while (has_row && (rc = p->step(stmt->pstmt)) > 0)
 		;
+	if (rc < 0) {
+		sqlkit__conn_failed(stmt->conn, rc);
+		if (stmt->conn->dead)
+			return rc;
+	}
 	p->reset(stmt->pstmt);
+	return rc < 0 ? rc : 0;
 }
 
 static int stmt_run(sqlkit_result **out, sqlkit_stmt *stmt, int owns,
@@ -666,10 +676,10 @@ static int stmt_run(sqlkit_result **out, sqlkit_stmt *stmt, int owns,
 		goto fail;
 	}
 	if (!out) {
-		drain_and_reset(stmt, has_row);
+		rc = drain_and_reset(stmt, has_row);
 		if (owns)
 			sqlkit__stmt_destroy(stmt);
-		return 0;
+		return rc;
 	}
 	if ((rc = sqlkit__result_new(out, stmt, owns, has_row)) < 0) {
 		conn->plugin->reset(stmt->pstmt);
@@ -688,9 +698,10 @@ static void echo(const sqlkit_conn *conn, const char *sql, const sqlkit_param *p
                  size_t nparams, size_t nsets, double t0, int rc)
 {
 	sqlkit_echo_event ev;
-	sqlkit_error saved = *sqlkit_error_last();
-	char *msg = rc < 0 ? sqlkit__strdup(saved.message) : NULL;
+	sqlkit__saved_error saved;
 
+	if (rc < 0)
+		sqlkit__error_save(&saved);
 	ev.level = rc < 0 ? SQLKIT_LOG_ERROR : SQLKIT_LOG_INFO;
 	ev.sql = sql;
 	ev.params = params;
@@ -701,9 +712,7 @@ static void echo(const sqlkit_conn *conn, const char *sql, const sqlkit_param *p
 	ev.connection = conn->serial;
 	conn->echo->fn(&ev, conn->echo->userdata);
 	if (rc < 0)
-		sqlkit__error_set(saved.code, saved.klass, saved.sqlstate[0] ? saved.sqlstate : NULL,
-		                  saved.native_code, saved.connection_dead, "%s", msg ? msg : "");
-	free(msg);
+		sqlkit__error_restore(&saved);
 }
 
 int sqlkit_conn_execute(sqlkit_result **out, sqlkit_conn *conn, const char *sql,
@@ -809,7 +818,10 @@ static int run_many(sqlkit_stmt *stmt, const sqlkit_param *sets, size_t per_set,
 				int64_t r = p->rows_affected(stmt->pstmt);
 				*total += r > 0 ? r : 0;
 			}
-			drain_and_reset(stmt, has_row);
+			if ((rc = drain_and_reset(stmt, has_row)) < 0) {
+				sqlkit__error_prefix("parameter set %zu", i);
+				goto done;
+			}
 		}
 	}
 done:
@@ -848,19 +860,15 @@ static int executemany(sqlkit_stmt *stmt, const sqlkit_param *sets, size_t per_s
 	}
 	rc = run_many(stmt, sets, per_set, nsets, &total);
 	if (own_tx) {
+		if (rc == 0)
+			rc = sqlkit_conn_commit(conn);
 		if (rc < 0) {
-			sqlkit_error saved = *sqlkit_error_last();
-			char *msg = sqlkit__strdup(saved.message);
-			if (!conn->dead)
+			sqlkit__saved_error saved;
+			sqlkit__error_save(&saved);
+			if (!conn->dead && conn->in_tx)
 				(void)sqlkit_conn_rollback(conn);
 			conn->in_tx = 0;
-			sqlkit__error_set(saved.code, saved.klass, saved.sqlstate[0] ? saved.sqlstate : NULL,
-			                  saved.native_code, saved.connection_dead, "%s",
-			                  msg ? msg : "executemany failed");
-			free(msg);
-		} else if ((rc = sqlkit_conn_commit(conn)) < 0) {
-			if (!conn->dead)
-				(void)sqlkit_conn_rollback(conn);
+			sqlkit__error_restore(&saved);
 		}
 	}
 	if (rc == 0 && rows_affected)

@@ -675,15 +675,6 @@ static int emit(sink *s, sqlkit_buf *stmt)
 	return rc;
 }
 
-static int restore_error(const sqlkit_error *saved, char *message)
-{
-	int rc = sqlkit__error_set(saved->code, saved->klass,
-	                           saved->sqlstate[0] ? saved->sqlstate : NULL, saved->native_code,
-	                           saved->connection_dead, "%s", message ? message : "");
-	free(message);
-	return rc;
-}
-
 /* Run a probe statement: 1 when it runs, 0 when the database rejects it
  * (SQLKIT_ESQL: no such table or type), < 0 on other errors. */
 static int transactional_ddl(const sqlkit_conn *conn)
@@ -708,14 +699,14 @@ static int probe(sqlkit_conn *conn, const char *sql)
 		return 1;
 	}
 	if (sp && !sqlkit_conn_is_dead(conn)) {
-		sqlkit_error saved = *sqlkit_error_last();
-		char *message = sqlkit__strdup(saved.message);
+		sqlkit__saved_error saved;
 
+		sqlkit__error_save(&saved);
 		if ((rc2 = sqlkit_conn_rollback_to_savepoint(conn, NULL)) < 0) {
-			free(message);
+			free(saved.message);
 			return rc2;
 		}
-		restore_error(&saved, message);
+		sqlkit__error_restore(&saved);
 	}
 	if (rc != SQLKIT_ESQL)
 		return rc;
@@ -925,13 +916,13 @@ static int tx_end(sqlkit_conn *conn, int began, int rc)
 	if (!began)
 		return rc;
 	if (rc == 0)
-		return sqlkit_conn_commit(conn);
-	if (sqlkit_conn_in_transaction(conn)) {
-		sqlkit_error saved = *sqlkit_error_last();
-		char *message = sqlkit__strdup(saved.message);
+		rc = sqlkit_conn_commit(conn);
+	if (rc < 0 && sqlkit_conn_in_transaction(conn)) {
+		sqlkit__saved_error saved;
 
+		sqlkit__error_save(&saved);
 		(void)sqlkit_conn_rollback(conn);
-		restore_error(&saved, message);
+		sqlkit__error_restore(&saved);
 	}
 	return rc;
 }

@@ -130,12 +130,12 @@ static int check_options(const sqlkit_engine_options *o)
 		                     SQLKIT_ENGINE_OPTIONS_VERSION);
 	if (o->pool_class < SQLKIT_POOL_DEFAULT || o->pool_class > SQLKIT_POOL_STATIC)
 		return sqlkit__error(SQLKIT_EINVAL, "bad engine option pool_class %d", (int)o->pool_class);
-	if (o->pool_size < 0)
-		return sqlkit__error(SQLKIT_EINVAL, "bad engine option pool_size %d: must be >= 0",
+	if (o->pool_size < 0 || o->pool_size > 1000000)
+		return sqlkit__error(SQLKIT_EINVAL, "bad engine option pool_size %d: must be 0 to 1000000",
 		                     o->pool_size);
-	if (o->max_overflow < -1)
-		return sqlkit__error(SQLKIT_EINVAL, "bad engine option max_overflow %d: must be >= 0, "
-		                     "or -1 for no limit", o->max_overflow);
+	if (o->max_overflow < -1 || o->max_overflow > 1000000)
+		return sqlkit__error(SQLKIT_EINVAL, "bad engine option max_overflow %d: must be 0 to "
+		                     "1000000, or -1 for no limit", o->max_overflow);
 	if (!(o->pool_timeout >= 0) || !isfinite(o->pool_timeout))
 		return sqlkit__error(SQLKIT_EINVAL, "bad engine option pool_timeout %g: must be >= 0 seconds",
 		                     o->pool_timeout);
@@ -403,17 +403,15 @@ int sqlkit_engine_transaction(sqlkit_engine *e, int (*fn)(sqlkit_conn *, void *)
 		return sqlkit__error(SQLKIT_EINVAL, "sqlkit_engine_transaction: fn is NULL");
 	if ((rc = sqlkit_engine_begin(&c, e)) < 0)
 		return rc;
-	if ((rc = fn(c, userdata)) == 0) {
+	if ((rc = fn(c, userdata)) == 0)
 		rc = sqlkit_conn_commit(c);
-	} else if (sqlkit_conn_in_transaction(c)) {
-		/* Not left to the pool: reset_on_return may be off, or the connection
-		 * shared (static pool). Keep fn's error. */
-		sqlkit_error saved = *sqlkit_error_last();
-		char *msg = sqlkit__strdup(saved.message);
+	if (rc != 0 && sqlkit_conn_in_transaction(c)) {
+		/* fn or the commit failed: roll back here, not in the pool (reset on
+		 * return may be off, or the connection shared), keeping the error. */
+		sqlkit__saved_error saved;
+		sqlkit__error_save(&saved);
 		(void)sqlkit_conn_rollback(c);
-		sqlkit__error_set(saved.code, saved.klass, saved.sqlstate[0] ? saved.sqlstate : NULL,
-		                  saved.native_code, saved.connection_dead, "%s", msg ? msg : "");
-		free(msg);
+		sqlkit__error_restore(&saved);
 	}
 	sqlkit_conn_close(c);
 	return rc;

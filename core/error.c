@@ -131,6 +131,21 @@ void sqlkit__error_prefix(const char *fmt, ...)
 	sqlkit__buf_free(&b);
 }
 
+void sqlkit__error_save(sqlkit__saved_error *s)
+{
+	s->err = *sqlkit_error_last();
+	s->message = sqlkit__strdup(s->err.message);
+}
+
+void sqlkit__error_restore(sqlkit__saved_error *s)
+{
+	sqlkit__error_set(s->err.code, s->err.klass, s->err.sqlstate[0] ? s->err.sqlstate : NULL,
+	                  s->err.native_code, s->err.connection_dead, "%s",
+	                  s->message ? s->message : "(error message lost: out of memory)");
+	free(s->message);
+	s->message = NULL;
+}
+
 void sqlkit__error_release(void)
 {
 	sqlkit_error_clear();

@@ -84,6 +84,7 @@ static int build_params(sqlkit_param *out, const sqlkit__compiled_x *x, const sq
 			const sqlkit_column *col = stmt->table->columns[h->index];
 			if (col->default_fn) {
 				out[i].value = sqlkit_null();
+				sqlkit_error_clear();   /* so a callback's own error can be told apart */
 				if ((rc = col->default_fn(&out[i].value, col->default_userdata)) < 0) {
 					if (sqlkit_error_last()->code == 0)
 						sqlkit__error(rc, "default of column \"%s.%s\" failed", col->table->name,
@@ -278,13 +279,14 @@ int sqlkit_conn_exec_many(sqlkit_conn *conn, const sqlkit_expr *stmt, const sqlk
 	if ((rc = sqlkit__compile_ex(&x, stmt, d, flags ? &opts : NULL)) < 0)
 		goto done;
 	nb = x->pub.nbinds;
-	if (!(p = calloc(nsets * nb + 1, sizeof *p))) {
+	if ((nb && nsets > ((size_t)-1 / sizeof *p - 1) / nb) ||
+	    !(p = calloc(nsets * nb + 1, sizeof *p))) {
 		rc = sqlkit__error_oom();
 		goto done;
 	}
 	for (s = 0; s < nsets; s++)
 		if ((rc = build_params(p + s * nb, x, stmt, sets + s * per_set, per_set)) < 0) {
-			sqlkit__error_prefix("parameter set %zu", s + 1);
+			sqlkit__error_prefix("parameter set %zu", s);
 			goto done;
 		}
 	rc = sqlkit_conn_executemany(conn, x->pub.sql, p, nb, nsets, rows_affected);

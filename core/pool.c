@@ -29,7 +29,7 @@ typedef struct waiter {
 
 struct sqlkit__pool {
 	pthread_mutex_t lock;
-	pthread_mutex_t static_lock;  /* serialises creating the static connection */
+	pthread_cond_t static_cond;   /* the shared connection became free */
 	sqlkit__pool_config cfg;
 	sqlkit_conn *idle_head, *idle_tail;
 	int nidle;
@@ -40,8 +40,9 @@ struct sqlkit__pool {
 	unsigned generation;
 	uint64_t connects;
 	int refs;                 /* the engine's, plus one per checked-out connection */
-	sqlkit_conn *shared;      /* STATIC */
-	int shared_refs;
+	sqlkit_conn *shared;      /* STATIC: one connection, held by one thread at a time */
+	int shared_refs;          /* nested checkouts by its owner */
+	pthread_t shared_owner;
 };
 
 int sqlkit__pool_create(sqlkit__pool **out, const sqlkit__pool_config *cfg)
@@ -55,10 +56,18 @@ int sqlkit__pool_create(sqlkit__pool **out, const sqlkit__pool_config *cfg)
 		free(p);
 		return sqlkit__error(SQLKIT_ERROR, "could not create the pool's mutex");
 	}
-	if (pthread_mutex_init(&p->static_lock, NULL) != 0) {
-		pthread_mutex_destroy(&p->lock);
-		free(p);
-		return sqlkit__error(SQLKIT_ERROR, "could not create the pool's mutex");
+	{
+		pthread_condattr_t attr;
+		int bad;
+		pthread_condattr_init(&attr);
+		pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+		bad = pthread_cond_init(&p->static_cond, &attr) != 0;
+		pthread_condattr_destroy(&attr);
+		if (bad) {
+			pthread_mutex_destroy(&p->lock);
+			free(p);
+			return sqlkit__error(SQLKIT_ERROR, "could not create the pool's condition variable");
+		}
 	}
 	p->cfg = *cfg;
 	p->refs = 1;
@@ -71,7 +80,7 @@ void sqlkit__pool_free(sqlkit__pool *p)
 	if (!p)
 		return;
 	pthread_mutex_destroy(&p->lock);
-	pthread_mutex_destroy(&p->static_lock);
+	pthread_cond_destroy(&p->static_cond);
 	free(p);
 }
 
@@ -165,39 +174,89 @@ static int still_good(sqlkit__pool *p, sqlkit_conn *c, unsigned generation)
 	return 1;
 }
 
+static void deadline_in(struct timespec *ts, double seconds)
+{
+	double t;
+
+	clock_gettime(CLOCK_MONOTONIC, ts);
+	t = (double)ts->tv_nsec / 1e9 + seconds;
+	ts->tv_sec += (time_t)t;
+	ts->tv_nsec = (long)((t - (double)(time_t)t) * 1e9);
+}
+
+/* The static pool's one connection goes to one thread at a time (a connection
+ * is never used by two threads at once); the thread holding it may check it out
+ * again (nested), others wait up to pool_timeout. */
 static int checkout_static(sqlkit_conn **out, sqlkit__pool *p)
 {
-	sqlkit_conn *c = NULL;
-	int rc;
+	pthread_t self = pthread_self();
+	sqlkit_conn *c, *old = NULL;
+	struct timespec deadline;
+	int rc, waited = 0, last;
 
-	pthread_mutex_lock(&p->static_lock);
 	pthread_mutex_lock(&p->lock);
-	if (p->shared && (p->shared->dead || p->shared->invalidated ||
-	                  p->shared->generation != p->generation) && p->shared_refs == 0) {
-		c = p->shared;
-		p->shared = NULL;
-		p->open--;
-	}
-	if (!p->shared) {
-		pthread_mutex_unlock(&p->lock);
-		sqlkit__conn_destroy(c);
-		if ((rc = p->cfg.connect(&c, p->cfg.ctx)) < 0) {
-			pthread_mutex_unlock(&p->static_lock);
-			return rc;
+	while (p->shared_refs > 0 && !pthread_equal(p->shared_owner, self)) {
+		if (p->cfg.timeout <= 0 ||
+		    (waited && pthread_cond_timedwait(&p->static_cond, &p->lock, &deadline) == ETIMEDOUT &&
+		     p->shared_refs > 0)) {
+			pthread_mutex_unlock(&p->lock);
+			return sqlkit__error_set(SQLKIT_ETIMEOUT, SQLKIT_ERRCLASS_OPERATIONAL, NULL, 0, 0,
+			                         "StaticPool: the one connection stayed in use by another "
+			                         "thread: timed out after %.2f s", p->cfg.timeout);
 		}
-		pthread_mutex_lock(&p->lock);
-		c->pool = p;
-		c->generation = p->generation;
-		p->shared = c;
-		p->open++;
-		p->connects++;
+		if (!waited) {
+			deadline_in(&deadline, p->cfg.timeout);
+			waited = 1;
+			p->nwaiters++;
+		}
 	}
+	if (waited)
+		p->nwaiters--;
 	p->shared_refs++;
 	p->checked_out++;
 	p->refs++;
-	*out = p->shared;
+	if (p->shared_refs > 1) {   /* nested in the owning thread */
+		*out = p->shared;
+		pthread_mutex_unlock(&p->lock);
+		return 0;
+	}
+	p->shared_owner = self;
+	c = p->shared;
+	if (c && (c->dead || c->invalidated || c->generation != p->generation)) {
+		old = c;
+		c = p->shared = NULL;
+		p->open--;
+	}
+	if (c) {
+		*out = c;
+		pthread_mutex_unlock(&p->lock);
+		return 0;
+	}
 	pthread_mutex_unlock(&p->lock);
-	pthread_mutex_unlock(&p->static_lock);
+	if (old) {
+		old->pool = NULL;
+		sqlkit__conn_destroy(old);
+	}
+	/* We hold the claim (shared_refs 1): nobody else connects meanwhile. */
+	if ((rc = p->cfg.connect(&c, p->cfg.ctx)) < 0) {
+		pthread_mutex_lock(&p->lock);
+		p->shared_refs = 0;
+		p->checked_out--;
+		last = unref(p);
+		pthread_cond_broadcast(&p->static_cond);
+		pthread_mutex_unlock(&p->lock);
+		if (last)
+			release(p);
+		return rc;
+	}
+	pthread_mutex_lock(&p->lock);
+	c->pool = p;
+	c->generation = p->generation;
+	p->shared = c;
+	p->open++;
+	p->connects++;
+	*out = c;
+	pthread_mutex_unlock(&p->lock);
 	return 0;
 }
 
@@ -236,17 +295,13 @@ int sqlkit__pool_checkout(sqlkit_conn **out, sqlkit__pool *p)
 		waiter w;
 		struct timespec deadline;
 		pthread_condattr_t attr;
-		double t;
 
 		memset(&w, 0, sizeof w);
 		pthread_condattr_init(&attr);
 		pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
 		pthread_cond_init(&w.cond, &attr);
 		pthread_condattr_destroy(&attr);
-		clock_gettime(CLOCK_MONOTONIC, &deadline);
-		t = (double)deadline.tv_nsec / 1e9 + p->cfg.timeout;
-		deadline.tv_sec += (time_t)t;
-		deadline.tv_nsec = (long)((t - (double)(time_t)t) * 1e9);
+		deadline_in(&deadline, p->cfg.timeout);
 		if (p->wait_tail)
 			p->wait_tail->next = &w;
 		else
@@ -308,6 +363,8 @@ void sqlkit__pool_return(sqlkit__pool *p, sqlkit_conn *c)
 			sqlkit__conn_detach_user_stmts(c);
 		p->shared_refs--;
 		p->checked_out--;
+		if (p->shared_refs == 0)
+			pthread_cond_broadcast(&p->static_cond);
 		if (p->shared_refs == 0 && (c->dead || c->invalidated || c->generation != p->generation)) {
 			drop = c;
 			p->shared = NULL;

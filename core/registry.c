@@ -42,15 +42,17 @@ static sqlkit__conf *conf_cache;
 
 /* ---------------------------------------------------------------- host table */
 
+/* Its own lock: a plugin may log from its entry point, which runs under reg_lock. */
+static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 static sqlkit_log_fn log_fn;
 static void *log_data;
 
 void sqlkit_log_set_handler(sqlkit_log_fn fn, void *userdata)
 {
-	pthread_mutex_lock(&reg_lock);
+	pthread_mutex_lock(&log_lock);
 	log_fn = fn;
 	log_data = userdata;
-	pthread_mutex_unlock(&reg_lock);
+	pthread_mutex_unlock(&log_lock);
 }
 
 static void logv(sqlkit_log_level level, const char *fmt, va_list ap)
@@ -59,10 +61,10 @@ static void logv(sqlkit_log_level level, const char *fmt, va_list ap)
 	void *data;
 	char line[1024];
 
-	pthread_mutex_lock(&reg_lock);
+	pthread_mutex_lock(&log_lock);
 	fn = log_fn;
 	data = log_data;
-	pthread_mutex_unlock(&reg_lock);
+	pthread_mutex_unlock(&log_lock);
 	if (!fn)
 		return;
 	vsnprintf(line, sizeof line, fmt, ap);
@@ -121,8 +123,14 @@ typedef struct builtin {
 
 #ifdef SQLKIT_STATIC_PLUGINS
 int sqlite_LTX_sqlkit_plugin_init(unsigned, unsigned, const sqlkit_host *, const sqlkit_plugin **);
+#ifdef SQLKIT_STATIC_POSTGRESQL
+int postgresql_LTX_sqlkit_plugin_init(unsigned, unsigned, const sqlkit_host *, const sqlkit_plugin **);
+#endif
 static const builtin builtins[] = {
 	{ "sqlite", sqlite_LTX_sqlkit_plugin_init },
+#ifdef SQLKIT_STATIC_POSTGRESQL
+	{ "postgresql", postgresql_LTX_sqlkit_plugin_init },
+#endif
 	{ NULL, NULL }
 };
 #else
@@ -177,6 +185,8 @@ int sqlkit_plugin_search_path(char **out)
 	const sqlkit__conf *conf;
 	int rc;
 
+	if (!out)
+		return sqlkit__error(SQLKIT_EINVAL, "sqlkit_plugin_search_path: out is NULL");
 	*out = NULL;
 	pthread_mutex_lock(&reg_lock);
 	rc = conf_get(&conf);
@@ -523,6 +533,8 @@ int sqlkit_plugin_list(sqlkit_plugin_info **out, size_t *count)
 	char *dir, *save = NULL;
 	int rc;
 
+	if (!out || !count)
+		return sqlkit__error(SQLKIT_EINVAL, "sqlkit_plugin_list: out or count is NULL");
 	*out = NULL;
 	*count = 0;
 	pthread_mutex_lock(&reg_lock);

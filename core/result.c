@@ -15,7 +15,7 @@ void sqlkit__columns_unref(sqlkit__columns *cols)
 {
 	unsigned i;
 
-	if (!cols || --cols->refs > 0)
+	if (!cols || __atomic_sub_fetch(&cols->refs, 1, __ATOMIC_ACQ_REL) > 0)
 		return;
 	for (i = 0; i < cols->n; i++)
 		free(cols->names[i]);
@@ -321,7 +321,7 @@ static int fetch_into(sqlkit_rowset **out, sqlkit_result *r, size_t limit)
 	if (!(rs = calloc(1, sizeof *rs)))
 		return sqlkit__error_oom();
 	rs->cols = r->stmt->cols;
-	rs->cols->refs++;
+	__atomic_add_fetch(&rs->cols->refs, 1, __ATOMIC_RELAXED);
 	while (rs->n < limit) {
 		if ((rc = sqlkit_result_fetchone(&row, r)) < 0 || !row)
 			break;

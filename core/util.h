@@ -26,6 +26,15 @@ int sqlkit__error_setv(int code, sqlkit_error_class klass, const char *sqlstate,
 /* Shorthands: an interface error (misuse, bad input) and out of memory. */
 int sqlkit__error(int code, const char *fmt, ...) SQLKIT__PRINTF(2, 3);
 int sqlkit__error_oom(void);
+/* Keep the current error across cleanup that may fail (a rollback after the
+ * real failure): save, clean up, restore. restore also frees what save took. */
+typedef struct sqlkit__saved_error {
+	sqlkit_error err;
+	char *message;
+} sqlkit__saved_error;
+void sqlkit__error_save(sqlkit__saved_error *s);
+void sqlkit__error_restore(sqlkit__saved_error *s);
+
 /* Free the calling thread's message buffer (sqlkit_shutdown). */
 void sqlkit__error_release(void);
 /* Prefix the current message with "prefix: " (keeps code, class, SQLSTATE). */

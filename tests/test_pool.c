@@ -673,6 +673,44 @@ static void test_pool__static_pool_shares_one_database(void **state)
 
 /* ---------------------------------------------------------------- dispose, free */
 
+static void *static_checkout_now(void *arg)
+{
+	sqlkit_engine *e = arg;
+	sqlkit_conn *c = NULL;
+	intptr_t rc = sqlkit_engine_connect(&c, e);
+	sqlkit_conn_close(c);
+	return (void *)rc;
+}
+
+/* The static pool's one connection belongs to one thread at a time: the owner
+ * may nest checkouts, another thread waits (here: pool_timeout 0, so it fails
+ * at once) until the owner gave it all back. */
+static void test_pool__static_pool_is_one_thread_at_a_time(void **state)
+{
+	sqlkit_engine_options o = SQLKIT_ENGINE_OPTIONS_INIT;
+	sqlkit_engine *e;
+	sqlkit_conn *a, *b;
+	pthread_t t;
+	void *rc;
+	(void)state;
+
+	o.pool_timeout = 0;
+	OK(sqlkit_engine_create(&e, "sqlite://", &o));
+	assert_int_equal(status_of(e).pool_class, SQLKIT_POOL_STATIC);
+	a = checkout(e);
+	b = checkout(e);                       /* nested in this thread: the same one */
+	assert_true(a == b);
+	assert_int_equal(pthread_create(&t, NULL, static_checkout_now, e), 0);
+	assert_int_equal(pthread_join(t, &rc), 0);
+	assert_int_equal((intptr_t)rc, SQLKIT_ETIMEOUT);
+	sqlkit_conn_close(b);
+	sqlkit_conn_close(a);
+	assert_int_equal(pthread_create(&t, NULL, static_checkout_now, e), 0);
+	assert_int_equal(pthread_join(t, &rc), 0);
+	assert_int_equal((intptr_t)rc, 0);   /* free now */
+	sqlkit_engine_free(e);
+}
+
 static void test_pool__dispose_closes_idle_now_and_busy_on_return(void **state)
 {
 	sqlkit_engine *e = engine_for(ECHO_URL, SQLKIT_POOL_QUEUE, 3, 0, 0);
@@ -886,6 +924,7 @@ int main(void)
 		T(test_pool__reset_none_leaves_the_transaction),
 		T(test_pool__null_pool_connects_every_time),
 		T(test_pool__static_pool_shares_one_database),
+		T(test_pool__static_pool_is_one_thread_at_a_time),
 		T(test_pool__dispose_closes_idle_now_and_busy_on_return),
 		T(test_pool__engine_free_leaves_checked_out_connections_usable),
 		T(test_pool__threads_never_share_a_connection),

@@ -168,6 +168,7 @@ typedef enum sqlkit_autoinc_style {
 #define SQLKIT_DIALECT_BOOLEAN_IS_BIT   0x0800u /**< comparisons must be wrapped to be values (MS SQL) */
 #define SQLKIT_DIALECT_DISTINCT_ON      0x1000u
 #define SQLKIT_DIALECT_INNER_JOIN       0x2000u /**< write INNER JOIN, not JOIN */
+#define SQLKIT_DIALECT_BACKSLASH_ESCAPES 0x4000u /**< '...' literals take \\ escapes (MySQL) */
 
 /** What a dialect says about its SQL. The core's one compiler reads it; a plugin
  *  supplies data and a type-name hook, never a compiler of its own. */

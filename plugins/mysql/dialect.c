@@ -202,7 +202,8 @@ const sqlkit_dialect sqlkit__dialect_mysql = {
 	.reserved = reserved,
 	/* CTE: MySQL 8.0, MariaDB 10.2. RETURNING is MariaDB 10.5 only: left out. */
 	.flags = SQLKIT_DIALECT_TRUE_FALSE | SQLKIT_DIALECT_MULTI_VALUES | SQLKIT_DIALECT_CTE |
-	         SQLKIT_DIALECT_IF_NOT_EXISTS | SQLKIT_DIALECT_INNER_JOIN,
+	         SQLKIT_DIALECT_IF_NOT_EXISTS | SQLKIT_DIALECT_INNER_JOIN |
+	         SQLKIT_DIALECT_BACKSLASH_ESCAPES,
 	.limit_style = SQLKIT_LIMIT_COMMA,
 	.no_limit = "18446744073709551615",
 	.concat_style = SQLKIT_CONCAT_FUNCTION,
