@@ -27,7 +27,9 @@ typedef enum sqlkit_pool_class {
 	                               database (SQLite in memory), QUEUE otherwise */
 	SQLKIT_POOL_QUEUE,        /**< up to pool_size kept, max_overflow more under load */
 	SQLKIT_POOL_NULL,         /**< no pooling: connect on checkout, close on return */
-	SQLKIT_POOL_STATIC        /**< one connection shared by every checkout */
+	SQLKIT_POOL_STATIC        /**< one connection for everything: held by one thread at a
+	                               time (that thread may check it out again, nested;
+	                               others wait up to pool_timeout) */
 } sqlkit_pool_class;
 
 /** What happens to a connection given back to the pool. */
