@@ -1,7 +1,9 @@
 #!/bin/sh
 # tests/conformance-postgresql.sh - the dialect conformance suite (tests/test_conformance)
-# on a real PostgreSQL: a throwaway server started by tests/pg-server.sh in a temporary
-# directory, stopped and removed afterwards, whatever happens.
+# on a real PostgreSQL, then the tutorials' flow (examples/core_tutorial) on
+# create_engine('postgresql://scott:tiger@.../test'): a throwaway server started by
+# tests/pg-server.sh in a temporary directory, stopped and removed afterwards, whatever
+# happens.
 #
 # Without the server binaries or the PostgreSQL plugin this suite is skipped, loudly
 # (exit 77); with SQLKIT_TEST_REQUIRE=all (what ./quickstart check and CI set) that
@@ -54,4 +56,21 @@ echo "conformance-postgresql: server at $url"
 
 SQLKIT_TEST_URL=$url SQLKIT_TEST_PG_DIR=$tmp "$top_builddir/tests/test_conformance"
 rc=$?
-exit $rc
+[ $rc -eq 0 ] || exit $rc
+
+# The tutorials' engine: user scott, password tiger, database test.
+port=$(cat "$tmp/port")
+sqlkit="$top_builddir/cli/sqlkit"
+"$sqlkit" exec "$url" "CREATE ROLE scott LOGIN PASSWORD 'tiger'" >/dev/null &&
+"$sqlkit" exec "$url" "CREATE DATABASE test OWNER scott" >/dev/null || {
+	echo "FAIL: could not create the tutorial's role and database"; exit 1; }
+tutorial_url="postgresql://scott:tiger@127.0.0.1:$port/test"
+echo "conformance-postgresql: the Core tutorial on $tutorial_url"
+if ! "$top_builddir/examples/core_tutorial" "$tutorial_url" > "$tmp/tutorial.out" 2>&1; then
+	cat "$tmp/tutorial.out"
+	echo "FAIL: examples/core_tutorial on PostgreSQL"
+	exit 1
+fi
+grep -q "Hello, World!" "$tmp/tutorial.out" || { cat "$tmp/tutorial.out"; echo "FAIL: no Hello, World!"; exit 1; }
+echo "conformance-postgresql: tutorial ok"
+exit 0
