@@ -31,13 +31,13 @@
 #include <libpq-fe.h>
 
 #include "sqlkit/plugin.h"
+#include "sqlkit/plugin_util.h"
 
 #ifndef LIBPQ_HAS_PIPELINING
 #error "the postgresql plugin needs libpq 14 or newer (pipeline mode)"
 #endif
 
 #define PLUGIN_VERSION "0.1.0"
-#define SNIPPET_MAX 200            /* bytes of SQL quoted in an error message */
 #define NO_SET ((size_t)-1)        /* "not in execute_many" for pg_fail() */
 #define MAX_PARAMS 65535           /* the protocol's limit */
 #define DEALLOC_BATCH 16           /* names dropped together in one round trip */
@@ -150,56 +150,10 @@ static int oom(void)
 	return host->error(SQLKIT_ENOMEM, SQLKIT_ERRCLASS_OPERATIONAL, NULL, 0, 0, "out of memory");
 }
 
-static int lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
-}
 
-/* ASCII, locale-independent. */
-static int equal_ci(const char *a, const char *b)
-{
-	while (*a && lower((unsigned char)*a) == lower((unsigned char)*b))
-		a++, b++;
-	return *a == *b;
-}
 
-static int word_is(const char *p, size_t n, const char *word)
-{
-	size_t i;
 
-	for (i = 0; i < n && word[i]; i++)
-		if (lower((unsigned char)p[i]) != lower((unsigned char)word[i]))
-			return 0;
-	return i == n && !word[i];
-}
 
-static int contains_ci(const char *hay, const char *needle)
-{
-	size_t n = strlen(needle);
-
-	for (; *hay; hay++)
-		if (word_is(hay, strnlen(hay, n), needle))
-			return 1;
-	return 0;
-}
-
-/* Up to SNIPPET_MAX bytes of sql on one line, cut on a UTF-8 boundary, for messages. */
-static const char *snippet(char buf[SNIPPET_MAX + 4], const char *sql, size_t len)
-{
-	size_t i, n = len;
-
-	if (n > SNIPPET_MAX) {
-		n = SNIPPET_MAX;
-		while (n > 0 && ((unsigned char)sql[n] & 0xc0) == 0x80)
-			n--;
-	}
-	for (i = 0; i < n; i++)
-		buf[i] = (unsigned char)sql[i] < 0x20 || sql[i] == 0x7f ? ' ' : sql[i];
-	if (n < len)
-		memcpy(buf + n, "...", 3), n += 3;
-	buf[n] = '\0';
-	return buf;
-}
 
 /* Append s to b[*n] (cap bytes, *n < cap) on one line: runs of white space
  * become one space; cut when full. */
@@ -256,23 +210,23 @@ static int classify(const char *p, const char *end)
 	for (w = p; p < end && is_ident_char((unsigned char)*p); p++)
 		;
 	n = (size_t)(p - w);
-	if (word_is(w, n, "select") || word_is(w, n, "with") || word_is(w, n, "values") ||
-	    word_is(w, n, "table") || word_is(w, n, "show") || word_is(w, n, "fetch") ||
-	    word_is(w, n, "explain"))
+	if (sqlkit_word_is(w, n, "select") || sqlkit_word_is(w, n, "with") || sqlkit_word_is(w, n, "values") ||
+	    sqlkit_word_is(w, n, "table") || sqlkit_word_is(w, n, "show") || sqlkit_word_is(w, n, "fetch") ||
+	    sqlkit_word_is(w, n, "explain"))
 		return K_ROWS;
-	if (word_is(w, n, "insert") || word_is(w, n, "update") || word_is(w, n, "delete") ||
-	    word_is(w, n, "merge"))
+	if (sqlkit_word_is(w, n, "insert") || sqlkit_word_is(w, n, "update") || sqlkit_word_is(w, n, "delete") ||
+	    sqlkit_word_is(w, n, "merge"))
 		return K_DML;
-	if (word_is(w, n, "create") || word_is(w, n, "alter") || word_is(w, n, "drop") ||
-	    word_is(w, n, "do") || word_is(w, n, "call"))
+	if (sqlkit_word_is(w, n, "create") || sqlkit_word_is(w, n, "alter") || sqlkit_word_is(w, n, "drop") ||
+	    sqlkit_word_is(w, n, "do") || sqlkit_word_is(w, n, "call"))
 		return K_DDL;
-	if ((word_is(w, n, "set") || word_is(w, n, "reset")) && contains_ci(p, "search_path"))
+	if ((sqlkit_word_is(w, n, "set") || sqlkit_word_is(w, n, "reset")) && sqlkit_contains_ci(p, "search_path"))
 		return K_DDL;
-	if ((word_is(w, n, "discard") && contains_ci(p, "all")) || word_is(w, n, "deallocate"))
+	if ((sqlkit_word_is(w, n, "discard") && sqlkit_contains_ci(p, "all")) || sqlkit_word_is(w, n, "deallocate"))
 		return K_DISCARD;
-	if (word_is(w, n, "rollback") || word_is(w, n, "abort"))
+	if (sqlkit_word_is(w, n, "rollback") || sqlkit_word_is(w, n, "abort"))
 		return K_ROLLBACK;
-	if (word_is(w, n, "commit") || word_is(w, n, "end"))
+	if (sqlkit_word_is(w, n, "commit") || sqlkit_word_is(w, n, "end"))
 		return K_TXEND;
 	return K_OTHER;
 }
@@ -329,10 +283,10 @@ static int64_t affected(PGresult *r)
 	const char *tag = PQcmdStatus(r), *n = PQcmdTuples(r);
 	int64_t v;
 
-	if (!tag || !(word_is(tag, strcspn(tag, " "), "insert") ||
-	              word_is(tag, strcspn(tag, " "), "update") ||
-	              word_is(tag, strcspn(tag, " "), "delete") ||
-	              word_is(tag, strcspn(tag, " "), "merge")))
+	if (!tag || !(sqlkit_word_is(tag, strcspn(tag, " "), "insert") ||
+	              sqlkit_word_is(tag, strcspn(tag, " "), "update") ||
+	              sqlkit_word_is(tag, strcspn(tag, " "), "delete") ||
+	              sqlkit_word_is(tag, strcspn(tag, " "), "merge")))
 		return -1;
 	return n && parse_int64(n, &v) == 0 ? v : -1;
 }
@@ -424,7 +378,7 @@ static int pg_fail(sqlkit_pconn *c, const PGresult *r, const char *context, cons
 	const char *primary = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
 	const char *detail = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL) : NULL;
 	const char *hint = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_HINT) : NULL;
-	char snip[SNIPPET_MAX + 4], setbuf[48] = "", *msg;
+	char snip[SQLKIT_SNIPPET_MAX + 4], setbuf[48] = "", *msg;
 	size_t cap = 512, n = 0;
 	sqlkit_error_class klass;
 	int code, dead, rc;
@@ -473,7 +427,7 @@ static int pg_fail(sqlkit_pconn *c, const PGresult *r, const char *context, cons
 	if (set != NO_SET)
 		snprintf(setbuf, sizeof setbuf, " (parameter set %zu)", set);
 	rc = host->error(code, klass, state, 0, dead, "%s%s%s%s%s", msg,
-	                 sql ? " in \"" : "", sql ? snippet(snip, sql, sqllen) : "",
+	                 sql ? " in \"" : "", sql ? sqlkit_snippet(snip, sql, sqllen) : "",
 	                 sql ? "\"" : "", setbuf);
 	host->free(msg);
 	return rc;
@@ -720,7 +674,7 @@ static int known_keyword(const PQconninfoOption *defs, const char *k)
 
 static int is_utf8_name(const char *v)
 {
-	return equal_ci(v, "UTF8") || equal_ci(v, "UTF-8") || equal_ci(v, "UNICODE");
+	return sqlkit_equal_ci(v, "UTF8") || sqlkit_equal_ci(v, "UTF-8") || sqlkit_equal_ci(v, "UNICODE");
 }
 
 typedef struct conninfo {
@@ -1183,7 +1137,7 @@ static void pg_finalize(sqlkit_pstmt *st)
 static int pg_prepare(sqlkit_pstmt **out, sqlkit_pconn *c, const char *sql, size_t len,
                       unsigned nparams)
 {
-	char snip[SNIPPET_MAX + 4];
+	char snip[SQLKIT_SNIPPET_MAX + 4];
 	sqlkit_pstmt *st;
 	size_t n = nparams ? nparams : 1;
 
@@ -1192,7 +1146,7 @@ static int pg_prepare(sqlkit_pstmt **out, sqlkit_pconn *c, const char *sql, size
 		len--;
 	if (memchr(sql, '\0', len))
 		return host->error(SQLKIT_ESQL, SQLKIT_ERRCLASS_PROGRAMMING, "42601", 0, 0,
-		                   "NUL byte in \"%s\"", snippet(snip, sql, len));
+		                   "NUL byte in \"%s\"", sqlkit_snippet(snip, sql, len));
 	if (nparams > MAX_PARAMS)
 		return host->error(SQLKIT_EPARAM, SQLKIT_ERRCLASS_PROGRAMMING, "54023", 0, 0,
 		                   "statement has %u parameters; PostgreSQL takes at most %d",
@@ -1890,7 +1844,7 @@ static int pg_set_isolation_level(sqlkit_pconn *c, const char *level)
 	char sql[96];
 	int i;
 
-	for (i = 0; levels[i] && !equal_ci(level, levels[i]); i++)
+	for (i = 0; levels[i] && !sqlkit_equal_ci(level, levels[i]); i++)
 		;
 	if (!levels[i])
 		return host->error(SQLKIT_EINVAL, SQLKIT_ERRCLASS_INTERFACE, NULL, 0, 0,

@@ -24,6 +24,7 @@
 #include <sqlite3.h>
 
 #include "sqlkit/plugin.h"
+#include "sqlkit/plugin_util.h"
 
 #if SQLITE_VERSION_NUMBER < 3020000
 #error "the sqlite plugin needs SQLite 3.20 or newer (sqlite3_prepare_v3)"
@@ -37,7 +38,6 @@
 
 #define PLUGIN_VERSION "0.1.0"
 #define DEFAULT_TIMEOUT_MS 5000
-#define SNIPPET_MAX 200            /* bytes of SQL quoted in an error message */
 #define NO_SET ((size_t)-1)        /* "not in execute_many" for fail() */
 
 static const sqlkit_host *host;
@@ -90,56 +90,10 @@ static int oom(void)
 	                   "out of memory");
 }
 
-static int lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
-}
 
-/* ASCII, locale-independent. */
-static int equal_ci(const char *a, const char *b)
-{
-	while (*a && lower((unsigned char)*a) == lower((unsigned char)*b))
-		a++, b++;
-	return *a == *b;
-}
 
-static int word_is(const char *p, size_t n, const char *word)
-{
-	size_t i;
 
-	for (i = 0; i < n && word[i]; i++)
-		if (lower((unsigned char)p[i]) != lower((unsigned char)word[i]))
-			return 0;
-	return i == n && !word[i];
-}
 
-static int contains_ci(const char *hay, const char *needle)
-{
-	size_t n = strlen(needle);
-
-	for (; *hay; hay++)
-		if (word_is(hay, strnlen(hay, n), needle))
-			return 1;
-	return 0;
-}
-
-/* Up to SNIPPET_MAX bytes of sql on one line, cut on a UTF-8 boundary, for messages. */
-static const char *snippet(char buf[SNIPPET_MAX + 4], const char *sql, size_t len)
-{
-	size_t i, n = len;
-
-	if (n > SNIPPET_MAX) {
-		n = SNIPPET_MAX;
-		while (n > 0 && ((unsigned char)sql[n] & 0xc0) == 0x80)
-			n--;
-	}
-	for (i = 0; i < n; i++)
-		buf[i] = (unsigned char)sql[i] < 0x20 || sql[i] == 0x7f ? ' ' : sql[i];
-	if (n < len)
-		memcpy(buf + n, "...", 3), n += 3;
-	buf[n] = '\0';
-	return buf;
-}
 
 /* Skip white space and comments (and semicolons when semis): the first byte of
  * SQL that matters, or end. */
@@ -170,8 +124,8 @@ static int is_ident_char(unsigned char c)
 
 static int is_dml_word(const char *w, size_t n)
 {
-	return word_is(w, n, "insert") || word_is(w, n, "update") || word_is(w, n, "delete") ||
-	       word_is(w, n, "replace");
+	return sqlkit_word_is(w, n, "insert") || sqlkit_word_is(w, n, "update") || sqlkit_word_is(w, n, "delete") ||
+	       sqlkit_word_is(w, n, "replace");
 }
 
 /* Whether one statement's text is INSERT, UPDATE, DELETE or REPLACE, possibly
@@ -185,7 +139,7 @@ static int sql_is_dml(const char *p, const char *end)
 	p = skip_blank(p, end, 1);
 	for (w = p; p < end && is_ident_char((unsigned char)*p); p++)
 		;
-	if (!word_is(w, (size_t)(p - w), "with"))
+	if (!sqlkit_word_is(w, (size_t)(p - w), "with"))
 		return is_dml_word(w, (size_t)(p - w));
 
 	/* the first keyword outside the common table expressions' parentheses */
@@ -205,8 +159,8 @@ static int sql_is_dml(const char *p, const char *end)
 				;
 			if (depth == 0 && is_dml_word(w, (size_t)(p - w)))
 				return 1;
-			if (depth == 0 && (word_is(w, (size_t)(p - w), "select") ||
-			                   word_is(w, (size_t)(p - w), "values")))
+			if (depth == 0 && (sqlkit_word_is(w, (size_t)(p - w), "select") ||
+			                   sqlkit_word_is(w, (size_t)(p - w), "values")))
 				return 0;
 		} else {
 			p++;
@@ -322,7 +276,7 @@ static void map_code(int ext, int *code, sqlkit_error_class *klass, const char *
 static int fail(sqlite3 *db, int rc, const char *context, const char *sql, size_t sqllen,
                 size_t set)
 {
-	char snip[SNIPPET_MAX + 4], setbuf[48] = "";
+	char snip[SQLKIT_SNIPPET_MAX + 4], setbuf[48] = "";
 	sqlkit_error_class klass;
 	const char *sqlstate, *msg;
 	int code, ext = rc;
@@ -338,7 +292,7 @@ static int fail(sqlite3 *db, int rc, const char *context, const char *sql, size_
 		snprintf(setbuf, sizeof setbuf, " (parameter set %zu)", set);
 	return host->error(code, klass, sqlstate, ext, 0, "%s%s%s%s%s%s%s",
 	                   context ? context : "", context ? ": " : "", msg,
-	                   sql ? " in \"" : "", sql ? snippet(snip, sql, sqllen) : "",
+	                   sql ? " in \"" : "", sql ? sqlkit_snippet(snip, sql, sqllen) : "",
 	                   sql ? "\"" : "", setbuf);
 }
 
@@ -365,10 +319,10 @@ static int parse_bool(const char *s, int *out)
 	int i;
 
 	for (i = 0; yes[i]; i++)
-		if (equal_ci(s, yes[i]))
+		if (sqlkit_equal_ci(s, yes[i]))
 			return *out = 1, 0;
 	for (i = 0; no[i]; i++)
-		if (equal_ci(s, no[i]))
+		if (sqlkit_equal_ci(s, no[i]))
 			return *out = 0, 0;
 	return -1;
 }
@@ -437,7 +391,7 @@ static int parse_options(options *o, const sqlkit_plugin_url *url)
 			if (parse_bool(v, &o->foreign_keys) < 0)
 				return bad_value(k, v, "on or off");
 		} else if (strcmp(k, "journal_mode") == 0) {
-			for (j = 0; journal_modes[j] && !equal_ci(v, journal_modes[j]); j++)
+			for (j = 0; journal_modes[j] && !sqlkit_equal_ci(v, journal_modes[j]); j++)
 				;
 			if (!journal_modes[j])
 				return bad_value(k, v, "delete, truncate, persist, memory, wal or off");
@@ -500,7 +454,7 @@ static int set_journal_mode(sqlite3 *db, const char *mode, const char *name)
 		return rc;
 	}
 	now = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
-	if (now && !equal_ci(now, mode))
+	if (now && !sqlkit_equal_ci(now, mode))
 		host->log(SQLKIT_LOG_WARNING, "sqlite database \"%s\" keeps journal mode \"%s\", "
 		          "not \"%s\"", name, now, mode);
 	sqlite3_finalize(st);
@@ -644,27 +598,27 @@ static sqlkit_type decltype_to_type(const char *decl)
 {
 	if (!decl || !*decl)
 		return SQLKIT_TYPE_NULL;
-	if (contains_ci(decl, "BOOL"))
+	if (sqlkit_contains_ci(decl, "BOOL"))
 		return SQLKIT_TYPE_BOOL;
-	if (contains_ci(decl, "INT"))
+	if (sqlkit_contains_ci(decl, "INT"))
 		return SQLKIT_TYPE_INT;
-	if (contains_ci(decl, "CHAR") || contains_ci(decl, "CLOB") || contains_ci(decl, "TEXT"))
+	if (sqlkit_contains_ci(decl, "CHAR") || sqlkit_contains_ci(decl, "CLOB") || sqlkit_contains_ci(decl, "TEXT"))
 		return SQLKIT_TYPE_TEXT;
-	if (contains_ci(decl, "BLOB"))
+	if (sqlkit_contains_ci(decl, "BLOB"))
 		return SQLKIT_TYPE_BLOB;
-	if (contains_ci(decl, "REAL") || contains_ci(decl, "FLOA") || contains_ci(decl, "DOUB"))
+	if (sqlkit_contains_ci(decl, "REAL") || sqlkit_contains_ci(decl, "FLOA") || sqlkit_contains_ci(decl, "DOUB"))
 		return SQLKIT_TYPE_FLOAT;
-	if (contains_ci(decl, "DECIMAL") || contains_ci(decl, "NUMERIC"))
+	if (sqlkit_contains_ci(decl, "DECIMAL") || sqlkit_contains_ci(decl, "NUMERIC"))
 		return SQLKIT_TYPE_DECIMAL;
-	if (contains_ci(decl, "DATETIME") || contains_ci(decl, "TIMESTAMP"))
+	if (sqlkit_contains_ci(decl, "DATETIME") || sqlkit_contains_ci(decl, "TIMESTAMP"))
 		return SQLKIT_TYPE_DATETIME;
-	if (contains_ci(decl, "DATE"))
+	if (sqlkit_contains_ci(decl, "DATE"))
 		return SQLKIT_TYPE_DATE;
-	if (contains_ci(decl, "TIME"))
+	if (sqlkit_contains_ci(decl, "TIME"))
 		return SQLKIT_TYPE_TIME;
-	if (contains_ci(decl, "JSON"))
+	if (sqlkit_contains_ci(decl, "JSON"))
 		return SQLKIT_TYPE_JSON;
-	if (contains_ci(decl, "UUID") || contains_ci(decl, "UNIQUEIDENTIFIER"))
+	if (sqlkit_contains_ci(decl, "UUID") || sqlkit_contains_ci(decl, "UNIQUEIDENTIFIER"))
 		return SQLKIT_TYPE_UUID;
 	return SQLKIT_TYPE_NULL;
 }
@@ -728,13 +682,13 @@ static void sqlite_finalize(sqlkit_pstmt *st)
 
 static int check_markers(sqlite3_stmt *stmt, unsigned nparams, const char *sql, size_t len)
 {
-	char snip[SNIPPET_MAX + 4];
+	char snip[SQLKIT_SNIPPET_MAX + 4];
 	int i, n = sqlite3_bind_parameter_count(stmt);
 
 	if (n != (int)nparams)
 		return host->error(SQLKIT_EPARAM, SQLKIT_ERRCLASS_PROGRAMMING, "07001", 0, 0,
 		                   "statement has %d parameter markers, %u expected, in \"%s\"",
-		                   n, nparams, snippet(snip, sql, len));
+		                   n, nparams, sqlkit_snippet(snip, sql, len));
 	/* ?1..?n, each index written as itself: anything else binds by surprise */
 	for (i = 1; i <= n; i++) {
 		const char *name = sqlite3_bind_parameter_name(stmt, i), *q;
@@ -747,7 +701,7 @@ static int check_markers(sqlite3_stmt *stmt, unsigned nparams, const char *sql, 
 		}
 		return host->error(SQLKIT_EPARAM, SQLKIT_ERRCLASS_PROGRAMMING, "07001", 0, 0,
 		                   "parameter marker %d is \"%s\", expected \"?%d\", in \"%s\"",
-		                   i, name ? name : "?", i, snippet(snip, sql, len));
+		                   i, name ? name : "?", i, sqlkit_snippet(snip, sql, len));
 	}
 	return 0;
 }
@@ -755,7 +709,7 @@ static int check_markers(sqlite3_stmt *stmt, unsigned nparams, const char *sql, 
 static int sqlite_prepare(sqlkit_pstmt **out, sqlkit_pconn *conn, const char *sql, size_t len,
                           unsigned nparams)
 {
-	char snip[SNIPPET_MAX + 4];
+	char snip[SQLKIT_SNIPPET_MAX + 4];
 	const char *start, *tail = NULL, *end = sql + len;
 	sqlite3_stmt *stmt = NULL;
 	sqlkit_pstmt *st;
@@ -772,7 +726,7 @@ static int sqlite_prepare(sqlkit_pstmt **out, sqlkit_pconn *conn, const char *sq
 		return fail(conn->db, rc, NULL, sql, len, NO_SET);
 	if (!stmt)
 		return host->error(SQLKIT_ESQL, SQLKIT_ERRCLASS_PROGRAMMING, "42000", 0, 0,
-		                   "no statement in \"%s\"", snippet(snip, sql, len));
+		                   "no statement in \"%s\"", sqlkit_snippet(snip, sql, len));
 	if (tail && (tail = skip_blank(tail, end, 1)) < end) {
 		const char *p = tail;
 		while (p < end && !*p)   /* a length that counts the terminator */
@@ -780,7 +734,7 @@ static int sqlite_prepare(sqlkit_pstmt **out, sqlkit_pconn *conn, const char *sq
 		if (p < end) {
 			rc = host->error(SQLKIT_ESQL, SQLKIT_ERRCLASS_PROGRAMMING, "42000", 0, 0,
 			                 "%s in \"%s\"", memchr(tail, '\0', (size_t)(end - tail)) ?
-			                 "NUL byte" : "more than one statement", snippet(snip, sql, len));
+			                 "NUL byte" : "more than one statement", sqlkit_snippet(snip, sql, len));
 			goto fail;
 		}
 	}
@@ -1206,9 +1160,9 @@ static int sqlite_single_connection(const sqlkit_plugin_url *url)
  * a cache. */
 static int sqlite_set_isolation_level(sqlkit_pconn *conn, const char *level)
 {
-	if (equal_ci(level, "SERIALIZABLE"))
+	if (sqlkit_equal_ci(level, "SERIALIZABLE"))
 		return exec_sql(conn->db, "PRAGMA read_uncommitted = 0", "set isolation level");
-	if (equal_ci(level, "READ UNCOMMITTED"))
+	if (sqlkit_equal_ci(level, "READ UNCOMMITTED"))
 		return exec_sql(conn->db, "PRAGMA read_uncommitted = 1", "set isolation level");
 	return host->error(SQLKIT_EINVAL, SQLKIT_ERRCLASS_INTERFACE, NULL, 0, 0,
 	                   "sqlite has no isolation level \"%s\" (it has SERIALIZABLE and "

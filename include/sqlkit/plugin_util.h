@@ -1,0 +1,77 @@
+/*
+ * sqlkit/plugin_util.h - small text helpers for plugin authors: ASCII
+ * case-insensitive comparison and SQL snippets for error messages. Header only:
+ * a plugin never links against libsqlkit.
+ *
+ * Thread safety: pure functions.
+ */
+#ifndef SQLKIT_PLUGIN_UTIL_H
+#define SQLKIT_PLUGIN_UTIL_H
+
+#include <stddef.h>
+#include <string.h>
+
+/** Bytes of SQL quoted in an error message. */
+#define SQLKIT_SNIPPET_MAX 200
+
+/** ASCII lower case, whatever the locale. @since 0.1 */
+static inline int sqlkit_ascii_lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
+/** ASCII case-insensitive equality of two NUL-terminated strings. @since 0.1 */
+static inline int sqlkit_equal_ci(const char *a, const char *b)
+{
+	while (*a && sqlkit_ascii_lower((unsigned char)*a) == sqlkit_ascii_lower((unsigned char)*b))
+		a++, b++;
+	return *a == *b;
+}
+
+/** Whether the n bytes at p are word, ignoring ASCII case. @since 0.1 */
+static inline int sqlkit_word_is(const char *p, size_t n, const char *word)
+{
+	size_t i;
+
+	for (i = 0; i < n && word[i]; i++)
+		if (sqlkit_ascii_lower((unsigned char)p[i]) != sqlkit_ascii_lower((unsigned char)word[i]))
+			return 0;
+	return i == n && !word[i];
+}
+
+/** Whether needle occurs in hay, ignoring ASCII case. @since 0.1 */
+static inline int sqlkit_contains_ci(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (; *hay; hay++) {
+		size_t k = 0;
+		while (k < n && hay[k])
+			k++;
+		if (sqlkit_word_is(hay, k, needle))
+			return 1;
+	}
+	return 0;
+}
+
+/** Up to SQLKIT_SNIPPET_MAX bytes of sql on one line, cut on a UTF-8 boundary,
+ *  "..." when cut: for quoting a statement in an error message. @since 0.1 */
+static inline const char *sqlkit_snippet(char buf[SQLKIT_SNIPPET_MAX + 4], const char *sql,
+                                         size_t len)
+{
+	size_t i, n = len;
+
+	if (n > SQLKIT_SNIPPET_MAX) {
+		n = SQLKIT_SNIPPET_MAX;
+		while (n > 0 && ((unsigned char)sql[n] & 0xc0) == 0x80)
+			n--;
+	}
+	for (i = 0; i < n; i++)
+		buf[i] = (unsigned char)sql[i] < 0x20 || sql[i] == 0x7f ? ' ' : sql[i];
+	if (n < len)
+		memcpy(buf + n, "...", 3), n += 3;
+	buf[n] = '\0';
+	return buf;
+}
+
+#endif
