@@ -82,6 +82,9 @@ static const char *const workload_names[W_COUNT] = {
 static const bench_backend *const backends[] = {
 	&bench_sqlite_memory,
 	&bench_sqlite_file,
+#ifdef BENCH_HAVE_PQ
+	&bench_postgresql,   /* needs $SQLKIT_BENCH_PG_URL; make bench starts a server */
+#endif
 };
 #define NBACKENDS (sizeof backends / sizeof *backends)
 

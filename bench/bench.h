@@ -1,17 +1,18 @@
 /*
  * bench/bench.h - what the runner (bench.c), the raw C API sides (one file per
- * database: sqlite_raw.c, later pq_raw.c, mysql_raw.c) and the sqlkit side
+ * database: sqlite_raw.c, pq_raw.c, later mysql_raw.c) and the sqlkit side
  * (sqlkit_side.c) share.
  *
  * A workload is run by two "sides" that do the same work on the same kind of
  * database: the database's own C API, and sqlkit. A side is a small table of
  * functions (bench_side); a backend is one database set-up (SQLite in memory,
- * SQLite on a file, later PostgreSQL and MariaDB) naming its raw side and how
+ * SQLite on a file, PostgreSQL, later MariaDB) naming its raw side and how
  * to find its databases. Adding a database means writing one raw side and one
  * or more bench_backend entries, nothing else.
  *
  * Both sides of a backend get databases of their own (two files, two in-memory
- * databases), filled with the same rows, so neither warms the other's cache.
+ * databases, two databases on the PostgreSQL server), filled with the same
+ * rows, so neither warms the other's cache.
  */
 #ifndef SQLKIT_BENCH_H
 #define SQLKIT_BENCH_H
@@ -82,7 +83,9 @@ typedef struct bench_target {
 	const struct bench_backend *backend;
 	char raw_dsn[BENCH_PATH_MAX];      /* what the raw side opens */
 	char sqlkit_url[BENCH_PATH_MAX * 3 + 64]; /* what the sqlkit side opens */
-	char files[2][BENCH_PATH_MAX];     /* to remove afterwards, "" when none */
+	/* to remove afterwards, "" when none: files, or a server backend's two
+	 * databases (raw, sqlkit) */
+	char files[2][BENCH_PATH_MAX];
 } bench_target;
 
 /* ---------------------------------------------------------------- a side */
@@ -125,7 +128,7 @@ typedef struct bench_backend {
 	/* Fill t for a run; tag tells runs apart (a forked child uses its own databases).
 	 * @return 0, or -1 when the backend is not usable here (bench_error() says why). */
 	int (*locate)(bench_target *t, const char *dir, const char *tag);
-	/* Remove what the run left (files); called even after a failure. */
+	/* Remove what the run left (files, databases); called even after a failure. */
 	void (*cleanup)(const bench_target *t);
 	/* One line on the client library's version, for the report header. */
 	const char *(*version)(void);
@@ -136,6 +139,9 @@ typedef struct bench_backend {
 extern const bench_side bench_sqlkit_side;          /* sqlkit_side.c */
 extern const bench_backend bench_sqlite_memory;     /* sqlite_raw.c */
 extern const bench_backend bench_sqlite_file;
+/* pq_raw.c, built (and BENCH_HAVE_PQ defined) only when configure found libpq.
+ * Its server comes from $SQLKIT_BENCH_PG_URL; without one it is skipped. */
+extern const bench_backend bench_postgresql;
 
 /* The pool workload: check a connection out of an engine on url and give it back,
  * ops times in all, split over nthreads threads; *seconds is the wall time.
