@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "sqlkit/value.h"
+#include "sqlkit/plugin_util.h"
 #include "dbapi.h"
 #include "util.h"
 
@@ -239,28 +240,5 @@ void sqlkit_uuid_format(char buf[37], const unsigned char uuid[16])
 
 int sqlkit__decimal_valid(const char *s, size_t len)
 {
-	size_t i = 0, d = 0;
-
-	if (i < len && (s[i] == '-' || s[i] == '+'))
-		i++;
-	while (i < len && s[i] >= '0' && s[i] <= '9')
-		i++, d++;
-	if (i < len && s[i] == '.') {
-		i++;
-		while (i < len && s[i] >= '0' && s[i] <= '9')
-			i++, d++;
-	}
-	if (!d)
-		return 0;
-	if (i < len && (s[i] == 'e' || s[i] == 'E')) {
-		size_t e = 0;
-		i++;
-		if (i < len && (s[i] == '-' || s[i] == '+'))
-			i++;
-		while (i < len && s[i] >= '0' && s[i] <= '9')
-			i++, e++;
-		if (!e)
-			return 0;
-	}
-	return i == len;
+	return sqlkit_decimal_text_valid(s, len);
 }

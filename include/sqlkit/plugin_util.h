@@ -74,4 +74,32 @@ static inline const char *sqlkit_snippet(char buf[SQLKIT_SNIPPET_MAX + 4], const
 	return buf;
 }
 
+/** Whether the len bytes at p are a decimal number as sqlkit accepts it for a
+ *  DECIMAL value: optional sign, digits, optional fraction, optional exponent.
+ *  @since 0.1 */
+static inline int sqlkit_decimal_text_valid(const char *p, size_t n)
+{
+	size_t i = 0, digits = 0;
+
+	if (i < n && (p[i] == '+' || p[i] == '-'))
+		i++;
+	for (; i < n && p[i] >= '0' && p[i] <= '9'; i++)
+		digits++;
+	if (i < n && p[i] == '.')
+		for (i++; i < n && p[i] >= '0' && p[i] <= '9'; i++)
+			digits++;
+	if (!digits)
+		return 0;
+	if (i < n && (p[i] == 'e' || p[i] == 'E')) {
+		size_t exp = 0;
+		if (++i < n && (p[i] == '+' || p[i] == '-'))
+			i++;
+		for (; i < n && p[i] >= '0' && p[i] <= '9'; i++)
+			exp++;
+		if (!exp)
+			return 0;
+	}
+	return i == n;
+}
+
 #endif

@@ -231,31 +231,6 @@ static int classify(const char *p, const char *end)
 	return K_OTHER;
 }
 
-/* Optional sign, digits, optional fraction, optional exponent: a DECIMAL's text. */
-static int is_decimal_text(const char *p, size_t n)
-{
-	size_t i = 0, digits = 0;
-
-	if (i < n && (p[i] == '+' || p[i] == '-'))
-		i++;
-	for (; i < n && p[i] >= '0' && p[i] <= '9'; i++)
-		digits++;
-	if (i < n && p[i] == '.')
-		for (i++; i < n && p[i] >= '0' && p[i] <= '9'; i++)
-			digits++;
-	if (!digits)
-		return 0;
-	if (i < n && (p[i] == 'e' || p[i] == 'E')) {
-		size_t exp = 0;
-		if (++i < n && (p[i] == '+' || p[i] == '-'))
-			i++;
-		for (; i < n && p[i] >= '0' && p[i] <= '9'; i++)
-			exp++;
-		if (!exp)
-			return 0;
-	}
-	return i == n;
-}
 
 static int parse_int64(const char *p, int64_t *out)
 {
@@ -1676,7 +1651,7 @@ static int pg_column_value(sqlkit_pstmt *st, unsigned i, sqlkit_value *out)
 		out->u.b = p[0] == 't';
 		return 0;
 	case SQLKIT_TYPE_DECIMAL:
-		if (is_decimal_text(p, len)) {
+		if (sqlkit_decimal_text_valid(p, len)) {
 			set_text(out, SQLKIT_TYPE_DECIMAL, p, len);
 			return 0;
 		}

@@ -169,32 +169,6 @@ static int sql_is_dml(const char *p, const char *end)
 	return 0;
 }
 
-/* Optional sign, digits, optional fraction, optional exponent: what the core
- * accepts as a DECIMAL's text. */
-static int is_decimal_text(const char *p, size_t n)
-{
-	size_t i = 0, digits = 0;
-
-	if (i < n && (p[i] == '+' || p[i] == '-'))
-		i++;
-	for (; i < n && p[i] >= '0' && p[i] <= '9'; i++)
-		digits++;
-	if (i < n && p[i] == '.')
-		for (i++; i < n && p[i] >= '0' && p[i] <= '9'; i++)
-			digits++;
-	if (!digits)
-		return 0;
-	if (i < n && (p[i] == 'e' || p[i] == 'E')) {
-		size_t exp = 0;
-		if (++i < n && (p[i] == '+' || p[i] == '-'))
-			i++;
-		for (; i < n && p[i] >= '0' && p[i] <= '9'; i++)
-			exp++;
-		if (!exp)
-			return 0;
-	}
-	return i == n;
-}
 
 /* ---------------------------------------------------------------- errors */
 
@@ -1049,7 +1023,7 @@ static int sqlite_column_value(sqlkit_pstmt *st, unsigned i, sqlkit_value *out)
 			set_text(out, SQLKIT_TYPE_JSON, p, len);
 			return 0;
 		case SQLKIT_TYPE_DECIMAL:
-			if (is_decimal_text(p, len)) {
+			if (sqlkit_decimal_text_valid(p, len)) {
 				set_text(out, SQLKIT_TYPE_DECIMAL, p, len);
 				return 0;
 			}
