@@ -9,7 +9,10 @@
 #define SQLKIT_PLUGIN_UTIL_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
+
+#include "sqlkit/common.h"
 
 /** Bytes of SQL quoted in an error message. */
 #define SQLKIT_SNIPPET_MAX 200
@@ -72,6 +75,41 @@ static inline const char *sqlkit_snippet(char buf[SQLKIT_SNIPPET_MAX + 4], const
 		memcpy(buf + n, "...", 3), n += 3;
 	buf[n] = '\0';
 	return buf;
+}
+
+/** Characters (not bytes) of UTF-8 text, as SQLAlchemy counts an enum's
+ *  length. @since 0.1 */
+static inline size_t sqlkit_utf8_length(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xC0) != 0x80)
+			n++;
+	return n;
+}
+
+/** For a dialect's type_ddl hook: write reason into buf and return the
+ *  "cannot store this type" code, SQLKIT_ENOTSUPPORTED. @since 0.1 */
+static inline int sqlkit_type_unsupported(char *buf, size_t size, const char *reason)
+{
+	snprintf(buf, size, "%s", reason);
+	return SQLKIT_ENOTSUPPORTED;
+}
+
+/** For a dialect's type_ddl hook: "NAME", or "NAME(length)" when length > 0
+ *  (SQLAlchemy's _render_string_type); a negative length is refused. @since 0.1 */
+static inline int sqlkit_type_sized(char *buf, size_t size, const char *name, int length)
+{
+	if (length < 0) {
+		snprintf(buf, size, "%s length %d is not valid", name, length);
+		return SQLKIT_ENOTSUPPORTED;
+	}
+	if (length)
+		snprintf(buf, size, "%s(%d)", name, length);
+	else
+		snprintf(buf, size, "%s", name);
+	return 0;
 }
 
 /** Whether the len bytes at p are a decimal number as sqlkit accepts it for a

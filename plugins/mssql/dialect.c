@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "sqlkit/plugin.h"
+#include "sqlkit/plugin_util.h"
 
 extern const sqlkit_dialect sqlkit__dialect_mssql;
 
@@ -42,23 +43,6 @@ static const char *const reserved[] = {
 	"unpivot", "update", "updatetext", "use", "user", "values", "varying", "view", "waitfor",
 	"when", "where", "while", "with", "writetext", NULL
 };
-
-/* Characters (not bytes) of UTF-8 text, as SQLAlchemy counts an enum's length. */
-static size_t utf8_length(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xC0) != 0x80)
-			n++;
-	return n;
-}
-
-static int unsupported(char *buf, size_t size, const char *reason)
-{
-	snprintf(buf, size, "%s", reason);
-	return SQLKIT_ENOTSUPPORTED;
-}
 
 /* NAME(length), or NAME(max) without one (SQLAlchemy: length=type_.length or
  * "max"). A length above the server's limit is refused here rather than by the
@@ -115,20 +99,20 @@ static int mssql_type_ddl(char *buf, size_t size, const sqlkit_sqltype *t)
 	case SQLKIT_SQLT_INTERVAL:
 		/* SQLAlchemy stores an Interval as a DATETIME counted from the epoch;
 		 * an interval value here is text, which a DATETIME column refuses. */
-		return unsupported(buf, size, "INTERVAL is not a column type");
+		return sqlkit_type_unsupported(buf, size, "INTERVAL is not a column type");
 	case SQLKIT_SQLT_LARGE_BINARY: return sized_type(buf, size, "VARBINARY", t->length, 8000);
 	case SQLKIT_SQLT_JSON:         snprintf(buf, size, "NVARCHAR(max)"); return 0;
 	case SQLKIT_SQLT_UUID:         snprintf(buf, size, "UNIQUEIDENTIFIER"); return 0;
 	case SQLKIT_SQLT_ENUM:
 		/* A non-native Enum: VARCHAR as long as the longest value. */
 		for (v = t->enum_values; v && *v; v++)
-			if (utf8_length(*v) > longest)
-				longest = utf8_length(*v);
+			if (sqlkit_utf8_length(*v) > longest)
+				longest = sqlkit_utf8_length(*v);
 		return sized_type(buf, size, "VARCHAR", (int)longest, 8000);
 	case SQLKIT_SQLT_NULLTYPE:
-		return unsupported(buf, size, "the column has no type");
+		return sqlkit_type_unsupported(buf, size, "the column has no type");
 	}
-	return unsupported(buf, size, "unknown type");
+	return sqlkit_type_unsupported(buf, size, "unknown type");
 }
 
 const sqlkit_dialect sqlkit__dialect_mssql = {

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "sqlkit/plugin.h"
+#include "sqlkit/plugin_util.h"
 
 extern const sqlkit_dialect sqlkit__dialect_mysql;
 
@@ -56,12 +57,6 @@ static const char *const reserved[] = {
 	"while", "window", "with", "write", "xor", "year_month", "zerofill", NULL
 };
 
-static int unsupported(char *buf, size_t size, const char *reason)
-{
-	snprintf(buf, size, "%s", reason);
-	return SQLKIT_ENOTSUPPORTED;
-}
-
 /* Append what fits; a result cut short fills buf to size - 1, and the core then
  * asks again with more room. */
 static void append(char *buf, size_t size, size_t *n, const char *s, size_t len)
@@ -82,7 +77,7 @@ static int enum_type(char *buf, size_t size, const char *const *values)
 	size_t n = 0;
 
 	if (!values || !*values)
-		return unsupported(buf, size, "ENUM requires at least one value");
+		return sqlkit_type_unsupported(buf, size, "ENUM requires at least one value");
 	append(buf, size, &n, "ENUM(", 5);
 	for (v = values; *v; v++) {
 		if (v != values)
@@ -108,7 +103,7 @@ static int mysql_type_ddl(char *buf, size_t size, const sqlkit_sqltype *t)
 	case SQLKIT_SQLT_STRING:
 	case SQLKIT_SQLT_UNICODE:      /* Unicode is VARCHAR in the connection's charset */
 		if (t->length <= 0)
-			return unsupported(buf, size, "VARCHAR requires a length");
+			return sqlkit_type_unsupported(buf, size, "VARCHAR requires a length");
 		snprintf(buf, size, "VARCHAR(%d)", t->length);
 		return 0;
 	case SQLKIT_SQLT_TEXT:
@@ -131,10 +126,10 @@ static int mysql_type_ddl(char *buf, size_t size, const sqlkit_sqltype *t)
 	case SQLKIT_SQLT_INTERVAL:
 		/* SQLAlchemy stores an Interval as a DATETIME counted from the epoch;
 		 * an interval value here is text, which a DATETIME column refuses. */
-		return unsupported(buf, size, "INTERVAL is not a column type");
+		return sqlkit_type_unsupported(buf, size, "INTERVAL is not a column type");
 	case SQLKIT_SQLT_LARGE_BINARY:
 		if (t->length < 0)
-			return unsupported(buf, size, "BLOB length is not valid");
+			return sqlkit_type_unsupported(buf, size, "BLOB length is not valid");
 		if (t->length)
 			snprintf(buf, size, "BLOB(%d)", t->length);
 		else
@@ -145,9 +140,9 @@ static int mysql_type_ddl(char *buf, size_t size, const sqlkit_sqltype *t)
 	case SQLKIT_SQLT_UUID:         snprintf(buf, size, "CHAR(32)"); return 0;
 	case SQLKIT_SQLT_ENUM:         return enum_type(buf, size, t->enum_values);
 	case SQLKIT_SQLT_NULLTYPE:
-		return unsupported(buf, size, "the column has no type");
+		return sqlkit_type_unsupported(buf, size, "the column has no type");
 	}
-	return unsupported(buf, size, "unknown type");
+	return sqlkit_type_unsupported(buf, size, "unknown type");
 }
 
 /* CAST(x AS ...) takes only a few type names on MySQL: SQLAlchemy's visit_cast. */

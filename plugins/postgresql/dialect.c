@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "sqlkit/plugin.h"
+#include "sqlkit/plugin_util.h"
 
 extern const sqlkit_dialect sqlkit__dialect_postgresql;
 
@@ -31,26 +32,6 @@ static const char *const reserved[] = {
 	"union", "unique", "user", "using", "variadic", "verbose", "when", "where", "window",
 	"with", NULL
 };
-
-static int unsupported(char *buf, size_t size, const char *reason)
-{
-	snprintf(buf, size, "%s", reason);
-	return SQLKIT_ENOTSUPPORTED;
-}
-
-/* "NAME" or "NAME(length)": SQLAlchemy's _render_string_type. */
-static int string_type(char *buf, size_t size, const char *name, int length)
-{
-	if (length < 0) {
-		snprintf(buf, size, "%s length %d is not valid", name, length);
-		return SQLKIT_ENOTSUPPORTED;
-	}
-	if (length)
-		snprintf(buf, size, "%s(%d)", name, length);
-	else
-		snprintf(buf, size, "%s", name);
-	return 0;
-}
 
 static int is_reserved(const char *name)
 {
@@ -78,7 +59,7 @@ static int enum_type(char *buf, size_t size, const char *name)
 	int quote = 0;
 
 	if (!name || !*name)
-		return unsupported(buf, size, "ENUM requires a name");
+		return sqlkit_type_unsupported(buf, size, "ENUM requires a name");
 	if ((*name >= '0' && *name <= '9') || *name == '$')
 		quote = 1;
 	for (p = name; *p && !quote; p++)
@@ -113,7 +94,7 @@ static int pg_type_ddl(char *buf, size_t size, const sqlkit_sqltype *t)
 	case SQLKIT_SQLT_SMALLINT:     snprintf(buf, size, "SMALLINT"); return 0;
 	case SQLKIT_SQLT_BIGINT:       snprintf(buf, size, "BIGINT"); return 0;
 	case SQLKIT_SQLT_STRING:
-	case SQLKIT_SQLT_UNICODE:      return string_type(buf, size, "VARCHAR", t->length);
+	case SQLKIT_SQLT_UNICODE:      return sqlkit_type_sized(buf, size, "VARCHAR", t->length);
 	case SQLKIT_SQLT_TEXT:
 	case SQLKIT_SQLT_UNICODE_TEXT: snprintf(buf, size, "TEXT"); return 0;
 	case SQLKIT_SQLT_BOOLEAN:      snprintf(buf, size, "BOOLEAN"); return 0;
@@ -138,9 +119,9 @@ static int pg_type_ddl(char *buf, size_t size, const sqlkit_sqltype *t)
 	case SQLKIT_SQLT_UUID:         snprintf(buf, size, "UUID"); return 0;
 	case SQLKIT_SQLT_ENUM:         return enum_type(buf, size, t->enum_name);
 	case SQLKIT_SQLT_NULLTYPE:
-		return unsupported(buf, size, "the column has no type");
+		return sqlkit_type_unsupported(buf, size, "the column has no type");
 	}
-	return unsupported(buf, size, "unknown type");
+	return sqlkit_type_unsupported(buf, size, "unknown type");
 }
 
 const sqlkit_dialect sqlkit__dialect_postgresql = {

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "sqlkit/plugin.h"
+#include "sqlkit/plugin_util.h"
 
 extern const sqlkit_dialect sqlkit__dialect_sqlite;
 
@@ -34,37 +35,6 @@ static const char *const reserved[] = {
 	"when", "where", NULL
 };
 
-/* Characters (not bytes) of UTF-8 text, as SQLAlchemy counts an enum's length. */
-static size_t utf8_length(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xC0) != 0x80)
-			n++;
-	return n;
-}
-
-static int unsupported(char *buf, size_t size, const char *reason)
-{
-	snprintf(buf, size, "%s", reason);
-	return SQLKIT_ENOTSUPPORTED;
-}
-
-/* "NAME" or "NAME(length)": SQLAlchemy's _render_string_type. */
-static int string_type(char *buf, size_t size, const char *name, int length)
-{
-	if (length < 0) {
-		snprintf(buf, size, "%s length %d is not valid", name, length);
-		return SQLKIT_ENOTSUPPORTED;
-	}
-	if (length)
-		snprintf(buf, size, "%s(%d)", name, length);
-	else
-		snprintf(buf, size, "%s", name);
-	return 0;
-}
-
 static int sqlite_type_ddl(char *buf, size_t size, const sqlkit_sqltype *t)
 {
 	const char *const *v;
@@ -75,7 +45,7 @@ static int sqlite_type_ddl(char *buf, size_t size, const sqlkit_sqltype *t)
 	case SQLKIT_SQLT_SMALLINT:     snprintf(buf, size, "SMALLINT"); return 0;
 	case SQLKIT_SQLT_BIGINT:       snprintf(buf, size, "BIGINT"); return 0;
 	case SQLKIT_SQLT_STRING:
-	case SQLKIT_SQLT_UNICODE:      return string_type(buf, size, "VARCHAR", t->length);
+	case SQLKIT_SQLT_UNICODE:      return sqlkit_type_sized(buf, size, "VARCHAR", t->length);
 	case SQLKIT_SQLT_TEXT:
 	case SQLKIT_SQLT_UNICODE_TEXT: snprintf(buf, size, "TEXT"); return 0;
 	case SQLKIT_SQLT_BOOLEAN:      snprintf(buf, size, "BOOLEAN"); return 0;
@@ -102,13 +72,13 @@ static int sqlite_type_ddl(char *buf, size_t size, const sqlkit_sqltype *t)
 	case SQLKIT_SQLT_ENUM:
 		/* A non-native Enum: VARCHAR as long as the longest value. */
 		for (v = t->enum_values; v && *v; v++)
-			if (utf8_length(*v) > longest)
-				longest = utf8_length(*v);
-		return string_type(buf, size, "VARCHAR", (int)longest);
+			if (sqlkit_utf8_length(*v) > longest)
+				longest = sqlkit_utf8_length(*v);
+		return sqlkit_type_sized(buf, size, "VARCHAR", (int)longest);
 	case SQLKIT_SQLT_NULLTYPE:
-		return unsupported(buf, size, "the column has no type");
+		return sqlkit_type_unsupported(buf, size, "the column has no type");
 	}
-	return unsupported(buf, size, "unknown type");
+	return sqlkit_type_unsupported(buf, size, "unknown type");
 }
 
 const sqlkit_dialect sqlkit__dialect_sqlite = {
