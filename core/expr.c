@@ -434,23 +434,35 @@ sqlkit_expr *sqlkit_neg(sqlkit_expr *a)
 	return node1("sqlkit_neg", SQLKIT__N_NEG, 0, a);
 }
 
+/* The n expressions of a variadic builder, in a new array (one slot more);
+ * out of memory: they are freed and NULL comes back. */
+static sqlkit_expr **collect_args(size_t n, va_list ap)
+{
+	sqlkit_expr **v = calloc(n + 1, sizeof *v);
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		sqlkit_expr *e = va_arg(ap, sqlkit_expr *);
+		if (v)
+			v[i] = e;
+		else
+			sqlkit_expr_free(e);
+	}
+	if (!v)
+		sqlkit__error_oom();
+	return v;
+}
+
 static sqlkit_expr *bool_list(const char *fn, int op, size_t n, va_list ap)
 {
 	sqlkit_expr **kids, *e;
-	size_t i;
 
 	if (n == 0) {
 		sqlkit__error(SQLKIT_EINVAL, "%s: no conditions", fn);
 		return NULL;
 	}
-	if (!(kids = calloc(n, sizeof *kids))) {
-		for (i = 0; i < n; i++)
-			sqlkit_expr_free(va_arg(ap, sqlkit_expr *));
-		sqlkit__error_oom();
+	if (!(kids = collect_args(n, ap)))
 		return NULL;
-	}
-	for (i = 0; i < n; i++)
-		kids[i] = va_arg(ap, sqlkit_expr *);
 	if (n == 1) {
 		/* and_(x) is x */
 		e = kids[0];
@@ -680,16 +692,10 @@ sqlkit_expr *sqlkit_case(size_t n, ...)
 	va_list ap;
 
 	va_start(ap, n);
-	if (!(kids = calloc(2 * n + 1, sizeof *kids))) {
-		for (i = 0; i < 2 * n + 1; i++)
-			sqlkit_expr_free(va_arg(ap, sqlkit_expr *));
-		va_end(ap);
-		sqlkit__error_oom();
-		return NULL;
-	}
-	for (i = 0; i < 2 * n + 1; i++)
-		kids[i] = va_arg(ap, sqlkit_expr *);
+	kids = collect_args(2 * n + 1, ap);
 	va_end(ap);
+	if (!kids)
+		return NULL;
 	if (n == 0) {
 		sqlkit_expr_free(kids[0]);
 		free(kids);
@@ -806,20 +812,13 @@ static sqlkit_expr *func_v(const char *name, size_t n, sqlkit_expr **args)
 sqlkit_expr *sqlkit_func(const char *name, size_t n, ...)
 {
 	sqlkit_expr **args, *e;
-	size_t i;
 	va_list ap;
 
 	va_start(ap, n);
-	if (!(args = calloc(n + 1, sizeof *args))) {
-		for (i = 0; i < n; i++)
-			sqlkit_expr_free(va_arg(ap, sqlkit_expr *));
-		va_end(ap);
-		sqlkit__error_oom();
-		return NULL;
-	}
-	for (i = 0; i < n; i++)
-		args[i] = va_arg(ap, sqlkit_expr *);
+	args = collect_args(n, ap);
 	va_end(ap);
+	if (!args)
+		return NULL;
 	e = func_v(name, n, args);
 	free(args);
 	return e;
@@ -1181,20 +1180,13 @@ sqlkit_expr *sqlkit_select_v(size_t n, sqlkit_expr **columns)
 sqlkit_expr *sqlkit_select(size_t n, ...)
 {
 	sqlkit_expr **cols, *e;
-	size_t i;
 	va_list ap;
 
 	va_start(ap, n);
-	if (!(cols = calloc(n + 1, sizeof *cols))) {
-		for (i = 0; i < n; i++)
-			sqlkit_expr_free(va_arg(ap, sqlkit_expr *));
-		va_end(ap);
-		sqlkit__error_oom();
-		return NULL;
-	}
-	for (i = 0; i < n; i++)
-		cols[i] = va_arg(ap, sqlkit_expr *);
+	cols = collect_args(n, ap);
 	va_end(ap);
+	if (!cols)
+		return NULL;
 	e = select_v(n, cols);
 	free(cols);
 	return e;
@@ -1276,16 +1268,9 @@ static sqlkit_expr *generate_va(const char *fn, const sqlkit_expr *stmt, unsigne
                                 size_t n, va_list ap)
 {
 	sqlkit_expr **v, *e;
-	size_t i;
 
-	if (!(v = calloc(n + 1, sizeof *v))) {
-		for (i = 0; i < n; i++)
-			sqlkit_expr_free(va_arg(ap, sqlkit_expr *));
-		sqlkit__error_oom();
+	if (!(v = collect_args(n, ap)))
 		return NULL;
-	}
-	for (i = 0; i < n; i++)
-		v[i] = va_arg(ap, sqlkit_expr *);
 	e = generate(fn, stmt, kinds, slot, v, n, 0);
 	free(v);
 	return e;
