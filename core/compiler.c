@@ -664,67 +664,33 @@ static void const_bind(cctx *c, sqlkit_value v)
 
 /* ---------------------------------------------------------------- the bind lexer */
 
-static int is_id_start(char ch)
-{
-	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_';
-}
-
-static int is_id(char ch)
-{
-	return is_id_start(ch) || (ch >= '0' && ch <= '9');
-}
-
-/* Find the ":name" binds in SQL text as the connection's lexer does (quotes,
- * comments, "::" casts and "\:" are not binds). Calls fn for each with the
- * offset of the colon and the name's length; the return of fn stops the scan
- * when non-zero. */
+/* Find the ":name" binds in SQL text with the connection's own scanner (quotes,
+ * comments, "::" casts and "\:" are not binds, by the dialect's conventions).
+ * Calls fn for each with the offset of the colon and the name's length; a
+ * non-zero return of fn stops the scan. */
 typedef int (*bind_fn)(void *ud, const char *sql, size_t at, size_t len);
 
-static int scan_binds(const char *sql, size_t len, bind_fn fn, void *ud)
-{
-	const char *p = sql, *end = sql + len;
-	int rc;
+typedef struct scan_ud {
+	const char *sql;
+	bind_fn fn;
+	void *ud;
+} scan_ud;
 
-	while (p < end) {
-		char ch = *p;
-		if (ch == '\'' || ch == '"' || ch == '`' || ch == '[') {
-			char q = ch == '[' ? ']' : ch;
-			for (p++; p < end; p++)
-				if (*p == q) {
-					if (p + 1 < end && p[1] == q) {
-						p++;
-						continue;
-					}
-					p++;
-					break;
-				}
-		} else if (ch == '-' && p + 1 < end && p[1] == '-') {
-			while (p < end && *p != '\n')
-				p++;
-		} else if (ch == '/' && p + 1 < end && p[1] == '*') {
-			const char *e = p + 2;
-			while (e + 1 < end && !(e[0] == '*' && e[1] == '/'))
-				e++;
-			p = (e + 1 < end) ? e + 2 : end;
-		} else if (ch == '\\' && p + 1 < end && p[1] == ':') {
-			p += 2;
-		} else if (ch == ':' && p + 1 < end && p[1] == ':') {
-			p += 2;
-			while (p < end && *p == ':')
-				p++;
-		} else if (ch == ':' && p + 1 < end && is_id_start(p[1]) &&
-		           (p == sql || (p[-1] != ':' && !is_id(p[-1])))) {
-			const char *e = p + 1;
-			while (e < end && is_id(*e))
-				e++;
-			if ((rc = fn(ud, sql, (size_t)(p - sql), (size_t)(e - p - 1))) != 0)
-				return rc;
-			p = e;
-		} else {
-			p++;
-		}
-	}
-	return 0;
+static int scan_token(void *ud, sqlkit__scan_kind kind, size_t at, size_t len)
+{
+	scan_ud *s = ud;
+
+	return kind == SQLKIT_SCAN_BIND ? s->fn(s->ud, s->sql, at, len) : 0;
+}
+
+static int scan_binds(const sqlkit_dialect *d, const char *sql, size_t len, bind_fn fn, void *ud)
+{
+	scan_ud s;
+
+	s.sql = sql;
+	s.fn = fn;
+	s.ud = ud;
+	return sqlkit__scan_sql(sql, len, sqlkit__lex_flags(d, 0), scan_token, &s);
 }
 
 /* Trusted text (a fragment or a text statement): copy it, its binds are
@@ -757,7 +723,7 @@ static void emit_text(cctx *c, const char *text)
 
 	t.c = c;
 	t.last = text;
-	scan_binds(text, len, text_bind, &t);
+	scan_binds(c->d, text, len, text_bind, &t);
 	putn(c, t.last, (size_t)(text + len - t.last));
 }
 
@@ -2281,7 +2247,7 @@ static int compile_entry(centry **out, const sqlkit_expr *stmt, const sqlkit_dia
 		oom(&c);
 		goto done;
 	}
-	scan_binds(e->sql, strlen(e->sql), order_bind, &o);
+	scan_binds(d, e->sql, strlen(e->sql), order_bind, &o);
 	if (o.n != c.nbinds) {
 		set_err(&c, sqlkit__error(SQLKIT_EINVAL, "internal: %zu binds compiled, %zu in the text",
 		                          c.nbinds, o.n));
@@ -2566,7 +2532,7 @@ int sqlkit__render(char **out, const sqlkit__compiled *c, sqlkit_paramstyle styl
 		l.d = d;
 		l.b = &b;
 		l.last = c->sql;
-		scan_binds(c->sql, len, lit_bind, &l);
+		scan_binds(d, c->sql, len, lit_bind, &l);
 		sqlkit__buf_put(&b, l.last, (size_t)(c->sql + len - l.last));
 		if (b.oom) {
 			sqlkit__buf_free(&b);
@@ -2575,7 +2541,7 @@ int sqlkit__render(char **out, const sqlkit__compiled *c, sqlkit_paramstyle styl
 		*out = sqlkit__buf_detach(&b);
 		return *out ? 0 : sqlkit__error_oom();
 	}
-	if ((rc = sqlkit__lex_binds(&lx, c->sql, strlen(c->sql), style, 0)) < 0)
+	if ((rc = sqlkit__lex_binds(&lx, c->sql, strlen(c->sql), style, sqlkit__lex_flags(d, 0))) < 0)
 		return rc;
 	*out = lx.sql;
 	lx.sql = NULL;

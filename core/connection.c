@@ -67,8 +67,8 @@ int sqlkit__conn_connect(sqlkit_conn **out, const sqlkit_plugin *plugin, const c
 		return sqlkit__error_oom();
 	conn->plugin = plugin;
 	conn->driver = driver;
-	if (plugin->features & SQLKIT_FEATURE_BACKSLASH_ESCAPES)
-		conn->lex_flags |= SQLKIT_LEX_BACKSLASH_ESCAPES;
+	conn->lex_flags = sqlkit__lex_flags(SQLKIT_PLUGIN_HAS(plugin, dialect) ? plugin->dialect : NULL,
+	                                    plugin->features);
 	sqlkit_error_clear();
 	if ((rc = plugin->connect(&conn->pconn, view, driver)) < 0 || !conn->pconn) {
 		if (rc >= 0)

@@ -5,7 +5,8 @@
  * stands outside string literals, quoted identifiers, comments and dollar
  * quoting with the driver's marker. "::" (PostgreSQL casts) and "\:" (an escaped
  * colon, written as ':') are not binds, nor is a colon right after a word
- * character ("a:b"), as in SQLAlchemy.
+ * character ("a:b"), as in SQLAlchemy. Dialect conventions come as flags:
+ * MySQL's backslash escapes and '#' comments, MS SQL's [bracketed] names.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -88,6 +89,7 @@ static size_t dollar_tag(const char *p, const char *end)
 	return (q < end && *q == '$') ? (size_t)(q - p + 1) : 0;
 }
 
+/* Past the quoted run opened at p and closed by q (a doubled q inside stands for itself). */
 static const char *skip_quoted(const char *p, const char *end, char q, int backslash)
 {
 	for (p++; p < end; p++) {
@@ -106,16 +108,28 @@ static const char *skip_quoted(const char *p, const char *end, char q, int backs
 	return end;  /* unterminated: the database will say so */
 }
 
-int sqlkit__lex_binds(sqlkit__lexed *out, const char *sql, size_t len,
-                      sqlkit_paramstyle style, unsigned flags)
+unsigned sqlkit__lex_flags(const sqlkit_dialect *d, uint64_t features)
 {
-	sqlkit_buf b = SQLKIT_BUF_INIT;
-	const char *p = sql, *end = sql + len, *run = sql;
-	size_t cap_names = 0, cap_markers = 0;
-	int rc = 0;
+	unsigned f = 0;
 
-	memset(out, 0, sizeof *out);
-	sqlkit__buf_grow(&b, len + 16);
+	if ((features & SQLKIT_FEATURE_BACKSLASH_ESCAPES) ||
+	    (d && (d->flags & SQLKIT_DIALECT_BACKSLASH_ESCAPES)))
+		f |= SQLKIT_LEX_BACKSLASH_ESCAPES;
+	if (d && d->quote_open == '[')
+		f |= SQLKIT_LEX_BRACKETS;
+	if (d && d->quote_open == '`')
+		f |= SQLKIT_LEX_HASH_COMMENTS;
+	/* A plugin without a dialect but with MySQL's string escapes has its comments too. */
+	if (f & SQLKIT_LEX_BACKSLASH_ESCAPES)
+		f |= SQLKIT_LEX_HASH_COMMENTS;
+	return f;
+}
+
+int sqlkit__scan_sql(const char *sql, size_t len, unsigned flags, sqlkit__scan_fn fn, void *ud)
+{
+	const char *p = sql, *end = sql + len;
+	int rc;
+
 	while (p < end) {
 		char c = *p;
 		if (c == '\'') {
@@ -125,7 +139,10 @@ int sqlkit__lex_binds(sqlkit__lexed *out, const char *sql, size_t len,
 			p = skip_quoted(p, end, '\'', bs);
 		} else if (c == '"' || c == '`') {
 			p = skip_quoted(p, end, c, c == '"' && (flags & SQLKIT_LEX_BACKSLASH_ESCAPES));
-		} else if (c == '-' && p + 1 < end && p[1] == '-') {
+		} else if (c == '[' && (flags & SQLKIT_LEX_BRACKETS)) {
+			p = skip_quoted(p, end, ']', 0);
+		} else if ((c == '-' && p + 1 < end && p[1] == '-') ||
+		           (c == '#' && (flags & SQLKIT_LEX_HASH_COMMENTS))) {
 			while (p < end && *p != '\n')
 				p++;
 		} else if (c == '/' && p + 1 < end && p[1] == '*') {
@@ -140,10 +157,9 @@ int sqlkit__lex_binds(sqlkit__lexed *out, const char *sql, size_t len,
 				e++;
 			p = (e + t <= end) ? e + t : end;
 		} else if (c == '\\' && p + 1 < end && p[1] == ':') {
-			sqlkit__buf_put(&b, run, (size_t)(p - run));
-			sqlkit__buf_putc(&b, ':');
+			if ((rc = fn(ud, SQLKIT_SCAN_ESCAPED_COLON, (size_t)(p - sql), 2)) != 0)
+				return rc;
 			p += 2;
-			run = p;
 		} else if (c == ':' && p + 1 < end && p[1] == ':') {
 			p += 2;
 			while (p < end && *p == ':')
@@ -151,70 +167,118 @@ int sqlkit__lex_binds(sqlkit__lexed *out, const char *sql, size_t len,
 		} else if (c == ':' && p + 1 < end && is_ident_start(p[1]) &&
 		           (p == sql || (p[-1] != ':' && !is_ident(p[-1])))) {
 			/* As SQLAlchemy: not after a word character, so "a:b" is no bind. */
-			const char *name = p + 1, *e = name;
-			unsigned idx;
-			int fresh;
+			const char *e = p + 1;
 
 			while (e < end && is_ident(*e))
 				e++;
-			sqlkit__buf_put(&b, run, (size_t)(p - run));
-			if ((fresh = add_name(out, name, (size_t)(e - name), &cap_names, &idx)) < 0) {
-				rc = sqlkit__error_oom();
-				goto done;
-			}
-			switch (style) {
-			case SQLKIT_PARAMSTYLE_QMARK:
-				sqlkit__buf_putc(&b, '?');
-				if (add_marker(out, idx, &cap_markers) < 0) {
-					rc = sqlkit__error_oom();
-					goto done;
-				}
-				break;
-			case SQLKIT_PARAMSTYLE_NUMERIC_QMARK:
-			case SQLKIT_PARAMSTYLE_DOLLAR:
-			case SQLKIT_PARAMSTYLE_AT_P:
-				sqlkit__buf_printf(&b, "%s%u", style == SQLKIT_PARAMSTYLE_NUMERIC_QMARK ? "?" :
-				                   style == SQLKIT_PARAMSTYLE_DOLLAR ? "$" : "@P", idx + 1);
-				if (fresh && add_marker(out, idx, &cap_markers) < 0) {
-					rc = sqlkit__error_oom();
-					goto done;
-				}
-				break;
-			}
+			if ((rc = fn(ud, SQLKIT_SCAN_BIND, (size_t)(p - sql), (size_t)(e - p - 1))) != 0)
+				return rc;
 			p = e;
-			run = p;
-		} else if (c == '?' && (style == SQLKIT_PARAMSTYLE_QMARK ||
-		                        style == SQLKIT_PARAMSTYLE_NUMERIC_QMARK)) {
-			rc = sqlkit__error_set(SQLKIT_EPARAM, SQLKIT_ERRCLASS_PROGRAMMING, NULL, 0, 0,
-			                       "positional parameter \"?\" at offset %zu in \"%.*s\": "
-			                       "use named parameters (:name)", (size_t)(p - sql),
-			                       len > 200 ? 200 : (int)len, sql);
-			goto done;
-		} else if (c == '$' && style == SQLKIT_PARAMSTYLE_DOLLAR && p + 1 < end &&
-		           p[1] >= '0' && p[1] <= '9' && (p == sql || !is_ident(p[-1]))) {
+		} else if (c == '?') {
+			if ((rc = fn(ud, SQLKIT_SCAN_QMARK, (size_t)(p - sql), 1)) != 0)
+				return rc;
+			p++;
+		} else if (c == '$' && p + 1 < end && p[1] >= '0' && p[1] <= '9' &&
+		           (p == sql || !is_ident(p[-1]))) {
 			const char *e = p + 1;
 
 			while (e < end && *e >= '0' && *e <= '9')
 				e++;
-			rc = sqlkit__error_set(SQLKIT_EPARAM, SQLKIT_ERRCLASS_PROGRAMMING, NULL, 0, 0,
-			                       "positional parameter \"%.*s\" at offset %zu in \"%.*s\": "
-			                       "use named parameters (:name)", (int)(e - p), p, (size_t)(p - sql),
-			                       len > 200 ? 200 : (int)len, sql);
-			goto done;
+			if ((rc = fn(ud, SQLKIT_SCAN_DOLLAR_NUMBER, (size_t)(p - sql), (size_t)(e - p))) != 0)
+				return rc;
+			p = e;
 		} else {
 			p++;
 		}
 	}
-	sqlkit__buf_put(&b, run, (size_t)(end - run));
-	if (b.oom) {
+	return 0;
+}
+
+typedef struct lex_ud {
+	sqlkit__lexed *out;
+	sqlkit_buf b;
+	const char *sql;
+	size_t len;
+	const char *run;         /* start of the text not yet copied */
+	sqlkit_paramstyle style;
+	size_t cap_names, cap_markers;
+} lex_ud;
+
+static int lex_token(void *ud, sqlkit__scan_kind kind, size_t at, size_t len)
+{
+	lex_ud *l = ud;
+	const char *p = l->sql + at;
+	unsigned idx;
+	int fresh;
+
+	switch (kind) {
+	case SQLKIT_SCAN_ESCAPED_COLON:
+		sqlkit__buf_put(&l->b, l->run, (size_t)(p - l->run));
+		sqlkit__buf_putc(&l->b, ':');
+		l->run = p + 2;
+		return 0;
+	case SQLKIT_SCAN_BIND:
+		sqlkit__buf_put(&l->b, l->run, (size_t)(p - l->run));
+		if ((fresh = add_name(l->out, p + 1, len, &l->cap_names, &idx)) < 0)
+			return sqlkit__error_oom();
+		switch (l->style) {
+		case SQLKIT_PARAMSTYLE_QMARK:
+			sqlkit__buf_putc(&l->b, '?');
+			if (add_marker(l->out, idx, &l->cap_markers) < 0)
+				return sqlkit__error_oom();
+			break;
+		case SQLKIT_PARAMSTYLE_NUMERIC_QMARK:
+		case SQLKIT_PARAMSTYLE_DOLLAR:
+		case SQLKIT_PARAMSTYLE_AT_P:
+			sqlkit__buf_printf(&l->b, "%s%u", l->style == SQLKIT_PARAMSTYLE_NUMERIC_QMARK ? "?" :
+			                   l->style == SQLKIT_PARAMSTYLE_DOLLAR ? "$" : "@P", idx + 1);
+			if (fresh && add_marker(l->out, idx, &l->cap_markers) < 0)
+				return sqlkit__error_oom();
+			break;
+		}
+		l->run = p + 1 + len;
+		return 0;
+	case SQLKIT_SCAN_QMARK:
+		if (l->style != SQLKIT_PARAMSTYLE_QMARK && l->style != SQLKIT_PARAMSTYLE_NUMERIC_QMARK)
+			return 0;
+		break;
+	case SQLKIT_SCAN_DOLLAR_NUMBER:
+		if (l->style != SQLKIT_PARAMSTYLE_DOLLAR)
+			return 0;
+		break;
+	}
+	return sqlkit__error_set(SQLKIT_EPARAM, SQLKIT_ERRCLASS_PROGRAMMING, NULL, 0, 0,
+	                         "positional parameter \"%.*s\" at offset %zu in \"%.*s\": "
+	                         "use named parameters (:name)", (int)len, p, at,
+	                         l->len > 200 ? 200 : (int)l->len, l->sql);
+}
+
+int sqlkit__lex_binds(sqlkit__lexed *out, const char *sql, size_t len,
+                      sqlkit_paramstyle style, unsigned flags)
+{
+	lex_ud l;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	memset(&l, 0, sizeof l);
+	l.out = out;
+	l.b = (sqlkit_buf)SQLKIT_BUF_INIT;
+	l.sql = l.run = sql;
+	l.len = len;
+	l.style = style;
+	sqlkit__buf_grow(&l.b, len + 16);
+	if ((rc = sqlkit__scan_sql(sql, len, flags, lex_token, &l)) < 0)
+		goto done;
+	sqlkit__buf_put(&l.b, l.run, (size_t)(sql + len - l.run));
+	if (l.b.oom) {
 		rc = sqlkit__error_oom();
 		goto done;
 	}
-	out->sql_len = b.len;
-	out->sql = sqlkit__buf_detach(&b);
+	out->sql_len = l.b.len;
+	out->sql = sqlkit__buf_detach(&l.b);
 done:
 	if (rc < 0) {
-		sqlkit__buf_free(&b);
+		sqlkit__buf_free(&l.b);
 		sqlkit__lexed_free(out);
 	}
 	return rc;

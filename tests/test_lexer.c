@@ -574,6 +574,47 @@ static void test_lexer__realistic_statements(void **state)
 	           "SELECT TOP (@P1) * FROM t WHERE a = @P2 OR b = @P2", "n a", "0 1");
 }
 
+/* MS SQL's [bracketed] names may hold anything, ']' doubled; other dialects
+ * read '[' as an ordinary character (PostgreSQL array subscripts). */
+static void test_lexer__brackets_are_identifiers_for_mssql(void **state)
+{
+	(void)state;
+	expect_lex("SELECT [a:b], [x]]:y] FROM t WHERE c = :c", AT_P, SQLKIT_LEX_BRACKETS,
+	           "SELECT [a:b], [x]]:y] FROM t WHERE c = @P1", "c", "0");
+	expect_lex("SELECT arr[:i] FROM t", DOLLAR, 0, "SELECT arr[$1] FROM t", "i", "0");
+	/* unterminated: copied through, the database reports it */
+	expect_lex("SELECT [a :b", AT_P, SQLKIT_LEX_BRACKETS, "SELECT [a :b", "", "");
+}
+
+/* MySQL's '#' comments run to the end of the line; elsewhere '#' is an operator
+ * (PostgreSQL's bitwise xor). */
+static void test_lexer__hash_comments_for_mysql(void **state)
+{
+	(void)state;
+	expect_lex("SELECT 1 # :x\n, :y", QMARK, SQLKIT_LEX_HASH_COMMENTS | MYSQL,
+	           "SELECT 1 # :x\n, ?", "y", "0");
+	expect_lex("SELECT :a # :b", DOLLAR, 0, "SELECT $1 # $2", "a b", "0 1");
+}
+
+/* The flags a dialect and a plugin's features imply. */
+static void test_lexer__flags_from_dialect(void **state)
+{
+	sqlkit_dialect d;
+
+	(void)state;
+	memset(&d, 0, sizeof d);
+	d.quote_open = '"';
+	assert_int_equal(sqlkit__lex_flags(&d, 0), 0);
+	assert_int_equal(sqlkit__lex_flags(NULL, 0), 0);
+	d.quote_open = '[';
+	assert_int_equal(sqlkit__lex_flags(&d, 0), SQLKIT_LEX_BRACKETS);
+	d.quote_open = '`';
+	d.flags = SQLKIT_DIALECT_BACKSLASH_ESCAPES;
+	assert_int_equal(sqlkit__lex_flags(&d, 0), SQLKIT_LEX_BACKSLASH_ESCAPES | SQLKIT_LEX_HASH_COMMENTS);
+	assert_int_equal(sqlkit__lex_flags(NULL, SQLKIT_FEATURE_BACKSLASH_ESCAPES),
+	                 SQLKIT_LEX_BACKSLASH_ESCAPES | SQLKIT_LEX_HASH_COMMENTS);
+}
+
 static void test_lexer__free_is_safe(void **state)
 {
 	sqlkit__lexed lx;
@@ -625,6 +666,9 @@ int main(void)
 		cmocka_unit_test(test_lexer__colon_after_a_word_is_not_a_bind),
 		cmocka_unit_test(test_lexer__realistic_statements),
 		cmocka_unit_test(test_lexer__free_is_safe),
+		cmocka_unit_test(test_lexer__brackets_are_identifiers_for_mssql),
+		cmocka_unit_test(test_lexer__hash_comments_for_mysql),
+		cmocka_unit_test(test_lexer__flags_from_dialect),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
