@@ -49,8 +49,8 @@ static size_t ptr_hash(const void *p)
 static int pset_grow(pset *s)
 {
 	size_t cap = s->cap ? s->cap * 2 : 64, i;
-	const void **keys = calloc(cap, sizeof *keys);
-	size_t *vals = calloc(cap, sizeof *vals);
+	const void **keys = sqlkit__zalloc(cap, sizeof *keys);
+	size_t *vals = sqlkit__zalloc(cap, sizeof *vals);
 
 	if (!keys || !vals) {
 		free(keys);
@@ -110,74 +110,203 @@ static void pset_free(pset *s)
 }
 
 /* The walk's product: a 128-bit shape hash, the distinct value nodes in walk
- * order, and the bindparam names the user chose. */
+ * order, and the bindparam names the user chose. Small trees need no heap:
+ * the lists start in the struct, and value nodes are found by a linear scan
+ * until there are more than SHAPE_INLINE of them. */
+#define SHAPE_INLINE 16
+#define SHAPE_TABLES 8
+
+typedef struct hash128 {
+	uint64_t h1, h2;
+} hash128;
+
 typedef struct shape {
 	uint64_t h1, h2;
-	const sqlkit_expr **vals;
+	const sqlkit_expr **vals;     /* vals_in until it outgrows it */
 	size_t nvals, capvals;
-	pset index;                   /* value node -> index in vals */
-	const char **params;          /* bindparam names */
+	pset index;                   /* value node -> index in vals, past SHAPE_INLINE */
+	const char **params;          /* bindparam names; params_in until it outgrows it */
 	size_t nparams, capparams;
+	size_t ntabs;                 /* tables digested by this walk, and their digests */
+	const sqlkit_table *tabs[SHAPE_TABLES];
+	hash128 tabh[SHAPE_TABLES];
 	int oom;
+	const sqlkit_expr *vals_in[SHAPE_INLINE];
+	const char *params_in[SHAPE_INLINE];
 } shape;
 
-static void mix(shape *s, const void *data, size_t len)
+/* One 64-bit word into both hashes (two unrelated multiply-xorshift chains). */
+static inline void hmix(hash128 *h, uint64_t v)
 {
-	const unsigned char *p = data;
-	size_t i;
+	h->h1 = (h->h1 ^ v) * 0xff51afd7ed558ccdULL;
+	h->h1 ^= h->h1 >> 33;
+	h->h2 = (h->h2 + v + 1) * 0x9E3779B97F4A7C15ULL;
+	h->h2 ^= h->h2 >> 29;
+}
 
-	for (i = 0; i < len; i++) {
-		s->h1 = (s->h1 ^ p[i]) * 0x100000001b3ULL;                 /* FNV-1a */
-		s->h2 = (s->h2 + p[i] + 1) * 0x9E3779B97F4A7C15ULL;        /* a second, unrelated one */
-		s->h2 ^= s->h2 >> 29;
+/* A string, length first, eight bytes at a time. */
+static void hmix_str(hash128 *h, const char *str)
+{
+	size_t n, i;
+
+	if (!str) {
+		hmix(h, (uint64_t)-1);
+		return;
+	}
+	n = strlen(str);
+	hmix(h, (uint64_t)n);
+	for (i = 0; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, str + i, 8);
+		hmix(h, w);
+	}
+	if (i < n) {
+		uint64_t w = 0;
+		memcpy(&w, str + i, n - i);
+		hmix(h, w);
 	}
 }
 
-static void mix_int(shape *s, int64_t v)
+static inline uint64_t pack2(uint64_t a, uint64_t b)
 {
-	mix(s, &v, sizeof v);
+	return (a << 32) ^ (b & 0xffffffffULL);
+}
+
+static void hmix_type(hash128 *h, const sqlkit_sqltype *t)
+{
+	const char *const *v;
+
+	hmix(h, pack2((uint64_t)t->kind, (uint64_t)t->timezone));
+	hmix(h, (uint64_t)(int64_t)t->length);
+	hmix(h, pack2((uint64_t)(int64_t)t->precision, (uint64_t)(int64_t)t->scale));
+	if (!t->enum_name && !t->enum_values)
+		return;
+	hmix_str(h, t->enum_name);
+	for (v = t->enum_values; v && *v; v++)
+		hmix_str(h, *v);
+	hmix(h, (uint64_t)-2);
+}
+
+static void mix(shape *s, const void *data, size_t len)
+{
+	hash128 h = { s->h1, s->h2 };
+	const unsigned char *p = data;
+	size_t i;
+
+	hmix(&h, (uint64_t)len);
+	for (i = 0; i + 8 <= len; i += 8) {
+		uint64_t w;
+		memcpy(&w, p + i, 8);
+		hmix(&h, w);
+	}
+	if (i < len) {
+		uint64_t w = 0;
+		memcpy(&w, p + i, len - i);
+		hmix(&h, w);
+	}
+	s->h1 = h.h1;
+	s->h2 = h.h2;
+}
+
+static inline void mix_int(shape *s, int64_t v)
+{
+	hash128 h = { s->h1, s->h2 };
+	hmix(&h, (uint64_t)v);
+	s->h1 = h.h1;
+	s->h2 = h.h2;
 }
 
 static void mix_str(shape *s, const char *str)
 {
-	if (!str) {
-		mix_int(s, -1);
-		return;
-	}
-	mix_int(s, (int64_t)strlen(str));
-	mix(s, str, strlen(str));
+	hash128 h = { s->h1, s->h2 };
+	hmix_str(&h, str);
+	s->h1 = h.h1;
+	s->h2 = h.h2;
 }
 
 static void mix_type(shape *s, const sqlkit_sqltype *t)
 {
-	const char *const *v;
-
-	mix_int(s, t->kind);
-	mix_int(s, t->length);
-	mix_int(s, t->precision);
-	mix_int(s, t->scale);
-	mix_int(s, t->timezone);
-	mix_str(s, t->enum_name);
-	for (v = t->enum_values; v && *v; v++)
-		mix_str(s, *v);
+	hash128 h = { s->h1, s->h2 };
+	hmix_type(&h, t);
+	s->h1 = h.h1;
+	s->h2 = h.h2;
 }
 
-/* A table as the SQL may see it: name, columns, keys and defaults. */
+/* A table as the SQL may see it: name, columns, keys and defaults. Digested
+ * once per walk (a statement names the same table in many column nodes). */
 static void mix_table(shape *s, const sqlkit_table *t)
+{
+	hash128 h = { 0x6a09e667f3bcc908ULL, 0xbb67ae8584caa73bULL };
+	size_t i;
+
+	for (i = 0; i < s->ntabs; i++)
+		if (s->tabs[i] == t) {
+			h = s->tabh[i];
+			goto put;
+		}
+	hmix_str(&h, t->name);
+	hmix(&h, (uint64_t)t->ncolumns);
+	for (i = 0; i < t->ncolumns; i++) {
+		const sqlkit_column *c = t->columns[i];
+		hmix_str(&h, c->name);
+		hmix(&h, pack2((uint64_t)c->flags,
+		               (uint64_t)((c->has_default != 0) | (c->default_fn != NULL) << 1 |
+		                          (sqlkit__column_is_autoincrement(c) != 0) << 2)));
+		hmix_type(&h, &c->type);
+	}
+	if (s->ntabs < SHAPE_TABLES) {
+		s->tabs[s->ntabs] = t;
+		s->tabh[s->ntabs++] = h;
+	}
+put:
+	mix_int(s, (int64_t)h.h1);
+	mix_int(s, (int64_t)h.h2);
+}
+
+/* The index of value node e in the walk's list: 1 and *at, or 0. */
+static int shape_index(const shape *s, const sqlkit_expr *e, size_t *at)
 {
 	size_t i;
 
-	mix_str(s, t->name);
-	mix_int(s, (int64_t)t->ncolumns);
-	for (i = 0; i < t->ncolumns; i++) {
-		const sqlkit_column *c = t->columns[i];
-		mix_str(s, c->name);
-		mix_int(s, (int64_t)c->flags);
-		mix_int(s, c->has_default);
-		mix_int(s, c->default_fn != NULL);
-		mix_int(s, sqlkit__column_is_autoincrement(c));
-		mix_type(s, &c->type);
+	if (s->index.cap)
+		return pset_get(&s->index, e, at);
+	for (i = 0; i < s->nvals; i++)
+		if (s->vals[i] == e) {
+			*at = i;
+			return 1;
+		}
+	return 0;
+}
+
+/* Append value node e (not yet listed). */
+static int shape_add_value(shape *s, const sqlkit_expr *e)
+{
+	size_t i;
+
+	if (s->nvals == s->capvals) {
+		size_t cap = 2 * s->capvals;
+		const sqlkit_expr **v = s->vals == s->vals_in ? malloc(cap * sizeof *v)
+		                                              : realloc(s->vals, cap * sizeof *v);
+		if (!v)
+			return -1;
+		if (s->vals == s->vals_in)
+			memcpy(v, s->vals_in, s->nvals * sizeof *v);
+		s->vals = v;
+		s->capvals = cap;
 	}
+	if (s->index.cap) {
+		if (pset_put(&s->index, e, s->nvals) < 0)
+			return -1;
+	} else if (s->nvals == SHAPE_INLINE) {
+		/* past the linear scan's size: index them all */
+		for (i = 0; i < s->nvals; i++)
+			if (pset_put(&s->index, s->vals[i], i) < 0)
+				return -1;
+		if (pset_put(&s->index, e, s->nvals) < 0)
+			return -1;
+	}
+	s->vals[s->nvals++] = e;
+	return 0;
 }
 
 static void walk(shape *s, const sqlkit_expr *e)
@@ -188,10 +317,8 @@ static void walk(shape *s, const sqlkit_expr *e)
 		mix_int(s, 0);
 		return;
 	}
-	mix_int(s, e->kind);
-	mix_int(s, e->op);
-	mix_int(s, e->flags);
-	mix_int(s, (int64_t)e->nkids);
+	mix_int(s, (int64_t)pack2((uint64_t)e->kind, (uint64_t)(int64_t)e->op));
+	mix_int(s, (int64_t)pack2((uint64_t)e->flags, (uint64_t)e->nkids));
 	mix_str(s, e->name);
 	if (e->table)
 		mix_table(s, e->table);
@@ -201,12 +328,15 @@ static void walk(shape *s, const sqlkit_expr *e)
 		mix_type(s, &e->type);
 	if (e->kind == SQLKIT__N_BINDPARAM) {
 		if (s->nparams == s->capparams) {
-			size_t cap = s->capparams ? 2 * s->capparams : 8;
-			const char **p = realloc(s->params, cap * sizeof *p);
+			size_t cap = 2 * s->capparams;
+			const char **p = s->params == s->params_in ? malloc(cap * sizeof *p)
+			                                           : realloc(s->params, cap * sizeof *p);
 			if (!p) {
 				s->oom = 1;
 				return;
 			}
+			if (s->params == s->params_in)
+				memcpy(p, s->params_in, s->nparams * sizeof *p);
 			s->params = p;
 			s->capparams = cap;
 		}
@@ -216,46 +346,46 @@ static void walk(shape *s, const sqlkit_expr *e)
 		size_t at;
 		/* The same node used twice is part of the shape: another tree
 		 * of this shape uses one value there too. */
-		if (pset_get(&s->index, e, &at)) {
+		if (shape_index(s, e, &at)) {
 			mix_int(s, 'R');
 			mix_int(s, (int64_t)at);
 		} else {
-			mix_int(s, 'V');
 			/* The value's type decides the result's column type. */
-			mix_int(s, (int64_t)e->value.type);
-			if (s->nvals == s->capvals) {
-				size_t cap = s->capvals ? 2 * s->capvals : 16;
-				const sqlkit_expr **v = realloc(s->vals, cap * sizeof *v);
-				if (!v) {
-					s->oom = 1;
-					return;
-				}
-				s->vals = v;
-				s->capvals = cap;
-			}
-			if (pset_put(&s->index, e, s->nvals) < 0) {
+			mix_int(s, (int64_t)pack2('V', (uint64_t)e->value.type));
+			if (shape_add_value(s, e) < 0) {
 				s->oom = 1;
 				return;
 			}
-			s->vals[s->nvals++] = e;
 		}
 	}
 	for (i = 0; i < e->nkids; i++)
 		walk(s, e->kids[i]);
-	if (e->st)
+	if (e->st) {
 		for (i = 0; i < SQLKIT__NSLOTS; i++) {
-			mix_int(s, (int64_t)e->st->slot[i].n);
+			if (!e->st->slot[i].n)
+				continue;
+			mix_int(s, (int64_t)pack2(i + 1, (uint64_t)e->st->slot[i].n));
 			for (j = 0; j < e->st->slot[i].n; j++)
 				walk(s, e->st->slot[i].v[j]);
 		}
+		mix_int(s, -3);
+	}
 }
 
 static int shape_of(shape *s, const sqlkit_expr *e, const sqlkit_dialect *d,
                     const sqlkit__compile_opts *opts)
 {
-	memset(s, 0, sizeof *s);
 	s->h1 = 0xcbf29ce484222325ULL;
 	s->h2 = 0x84222325cbf29ce4ULL;
+	s->vals = s->vals_in;
+	s->capvals = SHAPE_INLINE;
+	s->nvals = 0;
+	memset(&s->index, 0, sizeof s->index);
+	s->params = s->params_in;
+	s->capparams = SHAPE_INLINE;
+	s->nparams = 0;
+	s->ntabs = 0;
+	s->oom = 0;
 	mix_str(s, d->name);
 	mix(s, &d, sizeof d);
 	if (opts && opts->ins_cols) {
@@ -269,8 +399,10 @@ static int shape_of(shape *s, const sqlkit_expr *e, const sqlkit_dialect *d,
 
 static void shape_free(shape *s)
 {
-	free(s->vals);
-	free(s->params);
+	if (s->vals != s->vals_in)
+		free(s->vals);
+	if (s->params != s->params_in)
+		free(s->params);
 	pset_free(&s->index);
 }
 
@@ -295,6 +427,7 @@ typedef struct sqlkit__centry {
 	int pk_from_values;
 	size_t pk_bind;
 	unsigned long long used;
+	char *rendered[SQLKIT_PARAMSTYLE_AT_P + 1];  /* sql in each marker style, made on first use */
 } centry;
 
 static void centry_unref(centry *e)
@@ -313,6 +446,8 @@ static void centry_unref(centry *e)
 	free(e->consts);
 	free(e->coltypes);
 	free(e->sql);
+	for (i = 0; i <= SQLKIT_PARAMSTYLE_AT_P; i++)
+		free(e->rendered[i]);
 	free(e);
 }
 
@@ -622,7 +757,7 @@ static void value_bind(cctx *c, const sqlkit_expr *v, const hint *h, const char 
 	size_t index;
 	char *name;
 
-	if (!pset_get(&c->sh->index, v, &index)) {
+	if (!shape_index(c->sh, v, &index)) {
 		set_err(c, sqlkit__error(SQLKIT_EINVAL, "internal: value not in the walk"));
 		return;
 	}
@@ -1281,7 +1416,7 @@ static void select_froms(cctx *c, const sqlkit_expr *sel, int correlate, from_en
 		from_norm(&f, st->slot[SQLKIT__S_FROM].v[i]);
 		froms_add(c, &v, &n, f);
 	}
-	if (n && !(keep = calloc(n, sizeof *keep))) {
+	if (n && !(keep = sqlkit__zalloc(n, sizeof *keep))) {
 		free(v);
 		oom(c);
 		return;
@@ -1958,7 +2093,7 @@ static void emit_insert(cctx *c, const sqlkit_expr *ins)
 		first.n = rows->v[0]->nkids;
 		first.v = rows->v[0]->kids;
 	}
-	if (!(use = calloc(t->ncolumns + 1, 1))) {
+	if (!(use = sqlkit__zalloc(t->ncolumns + 1, 1))) {
 		oom(c);
 		return;
 	}
@@ -2232,7 +2367,7 @@ static int compile_entry(centry **out, const sqlkit_expr *stmt, const sqlkit_dia
 		oom(&c);
 		goto done;
 	}
-	if ((e = calloc(1, sizeof *e)))
+	if ((e = sqlkit__zalloc(1, sizeof *e)))
 		e->refs = 1;   /* before anything can fail: the error path unrefs it */
 	if (!e || !(e->sql = sqlkit__buf_detach(&all))) {
 		oom(&c);
@@ -2243,7 +2378,7 @@ static int compile_entry(centry **out, const sqlkit_expr *stmt, const sqlkit_dia
 	e->d = d;
 	/* binds in order of first appearance in the text (CTEs come first) */
 	o.c = &c;
-	if (!(o.order = calloc(c.nbinds + 1, sizeof *o.order)) || !(o.seen = calloc(c.nbinds + 1, 1))) {
+	if (!(o.order = sqlkit__zalloc(c.nbinds + 1, sizeof *o.order)) || !(o.seen = sqlkit__zalloc(c.nbinds + 1, 1))) {
 		oom(&c);
 		goto done;
 	}
@@ -2254,9 +2389,9 @@ static int compile_entry(centry **out, const sqlkit_expr *stmt, const sqlkit_dia
 		goto done;
 	}
 	e->nbinds = c.nbinds;
-	if (!(e->names = calloc(c.nbinds + 1, sizeof *e->names)) ||
-	    !(e->how = calloc(c.nbinds + 1, sizeof *e->how)) ||
-	    !(e->btypes = calloc(c.nbinds + 1, sizeof *e->btypes))) {
+	if (!(e->names = sqlkit__zalloc(c.nbinds + 1, sizeof *e->names)) ||
+	    !(e->how = sqlkit__zalloc(c.nbinds + 1, sizeof *e->how)) ||
+	    !(e->btypes = sqlkit__zalloc(c.nbinds + 1, sizeof *e->btypes))) {
 		e->nbinds = 0;
 		oom(&c);
 		goto done;
@@ -2302,10 +2437,10 @@ static int compiled_from(sqlkit__compiled_x **out, centry *e, const shape *sh,
 	sqlkit__compiled_x *x;
 	size_t i;
 
-	if (!(x = calloc(1, sizeof *x)) || !(x->pub.binds = calloc(e->nbinds + 1, sizeof *x->pub.binds))) {
-		free(x);
+	/* one block: the compiled form, then its binds */
+	if (!(x = sqlkit__zalloc(1, sizeof *x + (e->nbinds + 1) * sizeof *x->pub.binds)))
 		return sqlkit__error_oom();
-	}
+	x->pub.binds = (sqlkit__bind *)(x + 1);
 	x->entry = e;
 	x->how = e->how;
 	x->pub.sql = e->sql;
@@ -2395,8 +2530,7 @@ void sqlkit__compiled_free(sqlkit__compiled *c)
 
 	if (!c)
 		return;
-	free(x->pub.binds);
-	centry_unref(x->entry);
+	centry_unref(x->entry);   /* the binds are in x's block */
 	free(x);
 }
 
@@ -2518,6 +2652,9 @@ static int lit_bind(void *ud, const char *sql, size_t at, size_t len)
 int sqlkit__render(char **out, const sqlkit__compiled *c, sqlkit_paramstyle style,
                    const sqlkit_dialect *d, unsigned flags)
 {
+	centry *e;
+	const char *done;
+	char *keep;
 	sqlkit__lexed lx;
 	int rc;
 
@@ -2541,10 +2678,26 @@ int sqlkit__render(char **out, const sqlkit__compiled *c, sqlkit_paramstyle styl
 		*out = sqlkit__buf_detach(&b);
 		return *out ? 0 : sqlkit__error_oom();
 	}
+	/* Compiled forms all come from an entry (sqlkit__compile), which keeps the
+	 * text in each marker style once it was made: a cache hit lexes nothing. */
+	e = ((const sqlkit__compiled_x *)c)->entry;
+	if (e && e->d == d && style >= SQLKIT_PARAMSTYLE_QMARK && style <= SQLKIT_PARAMSTYLE_AT_P &&
+	    (done = __atomic_load_n(&e->rendered[style], __ATOMIC_ACQUIRE))) {
+		*out = sqlkit__strndup(done, strlen(done));
+		return *out ? 0 : sqlkit__error_oom();
+	}
 	if ((rc = sqlkit__lex_binds(&lx, c->sql, strlen(c->sql), style, sqlkit__lex_flags(d, 0))) < 0)
 		return rc;
 	*out = lx.sql;
 	lx.sql = NULL;
 	sqlkit__lexed_free(&lx);
+	if (e && e->d == d && style >= SQLKIT_PARAMSTYLE_QMARK && style <= SQLKIT_PARAMSTYLE_AT_P &&
+	    (keep = sqlkit__strndup(*out, strlen(*out)))) {
+		char *expected = NULL;
+		/* another thread may have been first: then its copy stays */
+		if (!__atomic_compare_exchange_n(&e->rendered[style], &expected, keep, 0,
+		                                 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+			free(keep);
+	}
 	return 0;
 }

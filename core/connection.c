@@ -407,6 +407,7 @@ size_t sqlkit_conn_savepoint_depth(const sqlkit_conn *conn)
 static int stmt_new(sqlkit_stmt **out, sqlkit_conn *conn, const char *sql, size_t len)
 {
 	sqlkit_stmt *s;
+	size_t i;
 	int rc;
 
 	*out = NULL;
@@ -423,6 +424,11 @@ static int stmt_new(sqlkit_stmt **out, sqlkit_conn *conn, const char *sql, size_
 	}
 	s->text_len = len;
 	s->hash = hash_text(sql, len);
+	for (i = 0; i < s->lex.nnames; i++)
+		s->map[i] = i;
+	s->direct = s->lex.nmarkers == s->lex.nnames;
+	for (i = 0; s->direct && i < s->lex.nmarkers; i++)
+		s->direct = s->lex.marker_name[i] == i;
 	if ((rc = conn->plugin->prepare(&s->pstmt, conn->pconn, s->lex.sql, s->lex.sql_len,
 	                                (unsigned)s->lex.nmarkers)) < 0) {
 		s->pstmt = NULL;
@@ -536,16 +542,21 @@ const char *sqlkit_stmt_sql(const sqlkit_stmt *stmt)
 
 /* ---------------------------------------------------------------- binding */
 
-static int name_is(const char *given, const char *name)
+/* Whether the caller's name (with or without ':') is name. Inline: names are
+ * short, and this runs for every parameter of every execution. */
+static inline int name_is(const char *given, const char *name)
 {
 	if (!given)
 		return 0;
 	if (*given == ':')
 		given++;
-	return strcmp(given, name) == 0;
+	for (; *given == *name; given++, name++)
+		if (!*name)
+			return 1;
+	return 0;
 }
 
-static int check_value(const sqlkit_value *v, const char *name)
+static int check_value_slow(const sqlkit_value *v, const char *name)
 {
 	switch (v->type) {
 	case SQLKIT_TYPE_NULL: case SQLKIT_TYPE_INT: case SQLKIT_TYPE_FLOAT: case SQLKIT_TYPE_BOOL:
@@ -567,6 +578,22 @@ static int check_value(const sqlkit_value *v, const char *name)
 	}
 	return sqlkit__error_set(SQLKIT_EPARAM, SQLKIT_ERRCLASS_INTERFACE, NULL, 0, 0,
 	                         "parameter \"%s\": unknown value type %d", name, (int)v->type);
+}
+
+/* The types that need no check pass without a call. */
+static inline int check_value(const sqlkit_value *v, const char *name)
+{
+	switch (v->type) {
+	case SQLKIT_TYPE_NULL: case SQLKIT_TYPE_INT: case SQLKIT_TYPE_FLOAT: case SQLKIT_TYPE_BOOL:
+		return 0;
+	case SQLKIT_TYPE_TEXT: case SQLKIT_TYPE_BLOB: case SQLKIT_TYPE_JSON:
+		if (v->u.s.ptr || !v->u.s.len)
+			return 0;
+		break;
+	default:
+		break;
+	}
+	return check_value_slow(v, name);
 }
 
 static int param_error(const sqlkit_stmt *stmt, const sqlkit_param *params, size_t n)
@@ -602,6 +629,24 @@ int sqlkit__stmt_bind(sqlkit_stmt *stmt, const sqlkit_param *params, size_t npar
 
 	if (nparams && !params)
 		return sqlkit__error(SQLKIT_EINVAL, "%zu parameters announced but params is NULL", nparams);
+	if (stmt->direct && nparams == lx->nnames) {
+		/* the usual case: the caller's params in the statement's order, and
+		 * one marker per name in that order: no search, no map */
+		for (k = 0; k < nparams && name_is(params[k].name, lx->names[k]); k++) {
+			if ((rc = check_value(&params[k].value, lx->names[k])) < 0)
+				return rc;
+			stmt->scratch[k] = params[k].value;
+		}
+		if (k == nparams) {
+			if (stmt->mapped) {   /* map is identity again (executemany reads it) */
+				for (k = 0; k < nparams; k++)
+					stmt->map[k] = k;
+				stmt->mapped = 0;
+			}
+			return 0;
+		}
+	}
+	stmt->mapped = 1;
 	for (k = 0; k < lx->nnames; k++) {
 		size_t j;
 		if (k < nparams && name_is(params[k].name, lx->names[k])) {
@@ -756,8 +801,12 @@ int sqlkit_stmt_execute(sqlkit_result **out, sqlkit_stmt *stmt, const sqlkit_par
 	return rc;
 }
 
-/* Sets per batch handed to the plugin at once. */
+/* Sets per batch handed to the plugin at once: as many as fit in MANY_VALUES
+ * values (640 KiB), at least MANY_CHUNK. A batch is one pipeline with one
+ * Sync for a client/server driver, so fewer batches mean fewer waits for the
+ * server between them. */
 #define MANY_CHUNK 256
+#define MANY_VALUES 16384
 
 static int run_many(sqlkit_stmt *stmt, const sqlkit_param *sets, size_t per_set, size_t nsets,
                     int64_t *total)
@@ -769,9 +818,15 @@ static int run_many(sqlkit_stmt *stmt, const sqlkit_param *sets, size_t per_set,
 	sqlkit_value *vals = NULL;
 	int rc = 0;
 
-	chunk = (p->execute_many && nm) ? MANY_CHUNK : 1;
-	if (chunk > 1 && !(vals = malloc(chunk * nm * sizeof *vals)))
-		return sqlkit__error_oom();
+	if (p->execute_many && nm) {
+		chunk = MANY_VALUES / nm > MANY_CHUNK ? MANY_VALUES / nm : MANY_CHUNK;
+		if (chunk > nsets)
+			chunk = nsets;
+		if (!(vals = malloc(chunk * nm * sizeof *vals)))
+			return sqlkit__error_oom();
+	} else {
+		chunk = 1;
+	}
 	for (i = 0; i < nsets; i += chunk) {
 		size_t n = nsets - i < chunk ? nsets - i : chunk, s;
 

@@ -39,6 +39,8 @@ struct sqlkit_stmt {
 	sqlkit__columns *cols;        /* built at the first execution */
 	sqlkit_value *scratch;        /* nmarkers values handed to the plugin */
 	size_t *map;                  /* distinct name -> index into the caller's params */
+	int direct;                   /* marker i is name i: params in name order bind as they are */
+	int mapped;                   /* map is not the identity */
 	struct sqlkit_stmt *next, *prev;  /* user-prepared statements of the connection */
 	struct sqlkit_result *spare;  /* the last result freed, kept for the next execution */
 };

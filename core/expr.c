@@ -21,7 +21,7 @@
 
 static sqlkit_expr *node_new(sqlkit__node_kind kind)
 {
-	sqlkit_expr *e = calloc(1, sizeof *e);
+	sqlkit_expr *e = sqlkit__zalloc(1, sizeof *e);
 
 	if (!e) {
 		sqlkit__error_oom();
@@ -89,7 +89,7 @@ static sqlkit_expr *with_kids(const char *fn, sqlkit__node_kind kind, int op, si
 			bad = 1;
 	if (bad)
 		null_arg(fn);
-	else if ((e = node_new(kind)) && n && !(e->kids = calloc(n, sizeof *e->kids))) {
+	else if ((e = node_new(kind)) && n && !(e->kids = sqlkit__zalloc(n, sizeof *e->kids))) {
 		free(e);
 		e = NULL;
 		sqlkit__error_oom();
@@ -438,7 +438,7 @@ sqlkit_expr *sqlkit_neg(sqlkit_expr *a)
  * out of memory: they are freed and NULL comes back. */
 static sqlkit_expr **collect_args(size_t n, va_list ap)
 {
-	sqlkit_expr **v = calloc(n + 1, sizeof *v);
+	sqlkit_expr **v = sqlkit__zalloc(n + 1, sizeof *v);
 	size_t i;
 
 	for (i = 0; i < n; i++) {
@@ -511,7 +511,7 @@ static sqlkit_expr *shallow_copy(const sqlkit_expr *a)
 	e->column = a->column;
 	e->type = a->type;
 	if (a->nkids) {
-		if (!(e->kids = calloc(a->nkids, sizeof *e->kids))) {
+		if (!(e->kids = sqlkit__zalloc(a->nkids, sizeof *e->kids))) {
 			free(e);
 			sqlkit__error_oom();
 			return NULL;
@@ -598,7 +598,7 @@ static sqlkit_expr *in_list(const char *fn, int negate, sqlkit_expr *a, const sq
 		sqlkit_expr_free(a);
 		return NULL;
 	}
-	if (!(kids = calloc(n + 1, sizeof *kids))) {
+	if (!(kids = sqlkit__zalloc(n + 1, sizeof *kids))) {
 		sqlkit_expr_free(a);
 		sqlkit__error_oom();
 		return NULL;
@@ -1091,7 +1091,7 @@ static sqlkit_expr *stmt_new(sqlkit__node_kind kind)
 {
 	sqlkit_expr *e = node_new(kind);
 
-	if (e && !(e->st = calloc(1, sizeof *e->st))) {
+	if (e && !(e->st = sqlkit__zalloc(1, sizeof *e->st))) {
 		free(e);
 		sqlkit__error_oom();
 		return NULL;
@@ -1107,7 +1107,7 @@ static sqlkit_expr *stmt_copy(const sqlkit_expr *s)
 
 	if (!(e = shallow_copy(s)))
 		return NULL;
-	if (!(e->st = calloc(1, sizeof *e->st))) {
+	if (!(e->st = sqlkit__zalloc(1, sizeof *e->st))) {
 		sqlkit_expr_free(e);
 		sqlkit__error_oom();
 		return NULL;
@@ -1116,7 +1116,7 @@ static sqlkit_expr *stmt_copy(const sqlkit_expr *s)
 		const sqlkit__list *from = &s->st->slot[i];
 		if (!from->n)
 			continue;
-		if (!(e->st->slot[i].v = calloc(from->n, sizeof *from->v))) {
+		if (!(e->st->slot[i].v = sqlkit__zalloc(from->n, sizeof *from->v))) {
 			sqlkit_expr_free(e);
 			sqlkit__error_oom();
 			return NULL;
@@ -1160,7 +1160,7 @@ static sqlkit_expr *select_v(size_t n, sqlkit_expr **cols)
 			sqlkit_expr_free(cols[i]);
 		return NULL;
 	}
-	if (!(e->st->slot[SQLKIT__S_COLS].v = calloc(n, sizeof *cols))) {
+	if (!(e->st->slot[SQLKIT__S_COLS].v = sqlkit__zalloc(n, sizeof *cols))) {
 		for (i = 0; i < n; i++)
 			sqlkit_expr_free(cols[i]);
 		sqlkit_expr_free(e);
@@ -1388,7 +1388,7 @@ static sqlkit_expr *compound(const char *fn, int op, const sqlkit_expr *a, const
 	}
 	if (!(e = stmt_new(SQLKIT__N_COMPOUND)))
 		return NULL;
-	if (!(e->kids = calloc(2, sizeof *e->kids))) {
+	if (!(e->kids = sqlkit__zalloc(2, sizeof *e->kids))) {
 		sqlkit_expr_free(e);
 		sqlkit__error_oom();
 		return NULL;
@@ -1554,7 +1554,7 @@ sqlkit_expr *sqlkit_values_rows(const sqlkit_expr *insert, size_t ncols,
 		return NULL;
 	list_clear(&e->st->slot[SQLKIT__S_ROWS]);
 	for (r = 0; r < nrows; r++) {
-		if (!(row = node_new(SQLKIT__N_ROW)) || !(row->kids = calloc(ncols, sizeof *row->kids))) {
+		if (!(row = node_new(SQLKIT__N_ROW)) || !(row->kids = sqlkit__zalloc(ncols, sizeof *row->kids))) {
 			free(row);
 			sqlkit_expr_free(e);
 			sqlkit__error_oom();

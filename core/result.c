@@ -180,14 +180,22 @@ int sqlkit_result_fetchone(const sqlkit_row **row, sqlkit_result *r)
 			return 0;
 		}
 	}
-	for (i = 0; i < s->cols->n; i++) {
-		if ((rc = p->column_value(s->pstmt, i, &r->row.values[i])) < 0) {
-			sqlkit__conn_failed(s->conn, rc);
-			return rc;
-		}
-		if (r->coerce && r->coerce[i] != SQLKIT_TYPE_NULL &&
-		    r->row.values[i].type != r->coerce[i] && r->row.values[i].type != SQLKIT_TYPE_NULL)
-			coerce(&r->row.values[i], r->coerce[i], r->coerce_text + 32 * i);
+	{
+		int (*column_value)(sqlkit_pstmt *, unsigned, sqlkit_value *) = p->column_value;
+		sqlkit_pstmt *ps = s->pstmt;
+		sqlkit_value *v = r->row.values;
+		unsigned n = s->cols->n;
+
+		for (i = 0; i < n; i++)
+			if ((rc = column_value(ps, i, &v[i])) < 0) {
+				sqlkit__conn_failed(s->conn, rc);
+				return rc;
+			}
+		if (r->coerce)
+			for (i = 0; i < n; i++)
+				if (r->coerce[i] != SQLKIT_TYPE_NULL && v[i].type != r->coerce[i] &&
+				    v[i].type != SQLKIT_TYPE_NULL)
+					coerce(&v[i], r->coerce[i], r->coerce_text + 32 * i);
 	}
 	*row = &r->row;
 	return 0;

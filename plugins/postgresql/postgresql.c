@@ -1168,38 +1168,46 @@ static Oid value_oid(const sqlkit_value *v)
 	}
 }
 
+/* " (parameter set N)" for a message about set N of an executemany; "" for
+ * a single execution. Made only when a message is. */
+static const char *set_suffix(char *buf, size_t size, size_t set)
+{
+	buf[0] = '\0';
+	if (set != NO_SET)
+		snprintf(buf, size, " (parameter set %zu)", set);
+	return buf;
+}
+
 /* Put params into st->values (text, or binary where exact and cheap), for a
  * statement prepared with st->prep_types. A value whose parameter was prepared
  * as unknown goes as text, for the server to read as the type it inferred. */
 static int bind_params(sqlkit_pstmt *st, const sqlkit_value *params, size_t set)
 {
-	char setbuf[48] = "";
+	char setbuf[48];   /* " (parameter set N)", made only for a message */
 	size_t need = 0, off = 0;
 	unsigned i;
 
-	if (set != NO_SET)
-		snprintf(setbuf, sizeof setbuf, " (parameter set %zu)", set);
 	for (i = 0; i < st->nparams; i++) {
 		const sqlkit_value *v = &params[i];
 		switch (v->type) {
 		case SQLKIT_TYPE_TEXT: case SQLKIT_TYPE_JSON: case SQLKIT_TYPE_DECIMAL:
 			if (!v->u.s.ptr && v->u.s.len)
 				return host->error(SQLKIT_EINVAL, SQLKIT_ERRCLASS_INTERFACE, NULL, 0, 0,
-				                   "parameter $%u has a length but no bytes%s", i + 1, setbuf);
+				                   "parameter $%u has a length but no bytes%s", i + 1, set_suffix(setbuf, sizeof setbuf, set));
 			if (v->u.s.len && memchr(v->u.s.ptr, '\0', v->u.s.len))
 				return host->error(SQLKIT_EPARAM, SQLKIT_ERRCLASS_DATA, "22021", 0, 0,
 				                   "parameter $%u contains a NUL byte, which PostgreSQL "
-				                   "text cannot hold%s", i + 1, setbuf);
+				                   "text cannot hold%s", i + 1, set_suffix(setbuf, sizeof setbuf, set));
 			need += v->u.s.len + 1;
 			break;
 		case SQLKIT_TYPE_BLOB:
 			if (v->u.s.len > INT_MAX)
 				return host->error(SQLKIT_EPARAM, SQLKIT_ERRCLASS_DATA, "54000", 0, 0,
 				                   "parameter $%u: a blob of %zu bytes is too large%s",
-				                   i + 1, v->u.s.len, setbuf);
+				                   i + 1, v->u.s.len, set_suffix(setbuf, sizeof setbuf, set));
 			if (!v->u.s.ptr && v->u.s.len)
 				return host->error(SQLKIT_EINVAL, SQLKIT_ERRCLASS_INTERFACE, NULL, 0, 0,
-				                   "parameter $%u has a length but no bytes%s", i + 1, setbuf);
+				                   "parameter $%u has a length but no bytes%s", i + 1, set_suffix(setbuf, sizeof setbuf, set));
 			break;
 		case SQLKIT_TYPE_NULL:
 			break;
@@ -1211,7 +1219,7 @@ static int bind_params(sqlkit_pstmt *st, const sqlkit_value *params, size_t set)
 		default:
 			return host->error(SQLKIT_EPARAM, SQLKIT_ERRCLASS_INTERFACE, NULL, 0, 0,
 			                   "parameter $%u has unknown type %d%s", i + 1, (int)v->type,
-			                   setbuf);
+			                   set_suffix(setbuf, sizeof setbuf, set));
 		}
 	}
 	if (need > st->bufcap) {
@@ -1287,7 +1295,7 @@ static int bind_params(sqlkit_pstmt *st, const sqlkit_value *params, size_t set)
 			if ((n = host->datetime_format(p, 48, v)) < 0)
 				return host->error(SQLKIT_EPARAM, SQLKIT_ERRCLASS_DATA, "22007", 0, 0,
 				                   "parameter $%u is not a valid date or time%s", i + 1,
-				                   setbuf);
+				                   set_suffix(setbuf, sizeof setbuf, set));
 			off += (size_t)n + 1;
 			break;
 		case SQLKIT_TYPE_UUID:
@@ -1768,9 +1776,12 @@ static int pg_execute_many(sqlkit_pstmt *st, const sqlkit_value *params, unsigne
 			case PGRES_COMMAND_OK:
 			case PGRES_TUPLES_OK:
 			case PGRES_EMPTY_QUERY:
-				if (affected(r) > 0)
-					total += affected(r);
+			{
+				int64_t n = affected(r);   /* parses the command tag: once */
+				if (n > 0)
+					total += n;
 				break;
+			}
 			case PGRES_PIPELINE_ABORTED:
 				break;
 			default:

@@ -633,6 +633,8 @@ static int load_columns(sqlkit_pstmt *st)
 /* After a step: if SQLite re-prepared the statement (schema change), describe it again. */
 static int refresh_columns(sqlkit_pstmt *st)
 {
+	if (st->is_dml && st->cols->ncols == 0)   /* no rows: a new layout would still have none */
+		return 0;
 	if (sqlite3_stmt_status(st->stmt, SQLITE_STMTSTATUS_REPREPARE, 0) == st->reprepares)
 		return 0;
 	return load_columns(st);
@@ -945,13 +947,16 @@ static int sqlite_column_value(sqlkit_pstmt *st, unsigned i, sqlkit_value *out)
 	column *c;
 	int n;
 
-	memset(out, 0, sizeof *out);
-	if (st->state != ST_ROW)
-		return host->error(SQLKIT_ESTATE, SQLKIT_ERRCLASS_INTERFACE, NULL, 0, 0,
-		                   "no current row");
-	if (i >= st->cols->ncols)
+	/* Every case below sets the type and the part of the value it uses (no
+	 * clearing of the whole value first: this runs for every column of every row). */
+	if (st->state != ST_ROW || i >= st->cols->ncols) {
+		memset(out, 0, sizeof *out);
+		if (st->state != ST_ROW)
+			return host->error(SQLKIT_ESTATE, SQLKIT_ERRCLASS_INTERFACE, NULL, 0, 0,
+			                   "no current row");
 		return host->error(SQLKIT_EINVAL, SQLKIT_ERRCLASS_INTERFACE, NULL, 0, 0,
 		                   "no column %u: the row has %u", i, st->cols->ncols);
+	}
 	c = &st->cols->col[i];
 
 	switch (sqlite3_column_type(s, (int)i)) {
@@ -978,8 +983,10 @@ static int sqlite_column_value(sqlkit_pstmt *st, unsigned i, sqlkit_value *out)
 		/* NUMERIC affinity (JSON, UUID, DATETIME... columns) stores "1.5" as a real */
 		if (c->type == SQLKIT_TYPE_JSON) {
 			const char *p = (const char *)sqlite3_column_text(s, (int)i);
-			if (!p)
+			if (!p) {
+				out->type = SQLKIT_TYPE_NULL;
 				return oom();
+			}
 			set_text(out, SQLKIT_TYPE_JSON, p, (size_t)sqlite3_column_bytes(s, (int)i));
 		} else if (c->type == SQLKIT_TYPE_DECIMAL && isfinite(sqlite3_column_double(s, (int)i))) {
 			/* NUMERIC affinity keeps a decimal as a real only when its first 15
@@ -997,8 +1004,10 @@ static int sqlite_column_value(sqlkit_pstmt *st, unsigned i, sqlkit_value *out)
 		/* text first, then its length: the order sqlite documents as safe */
 		const char *p = (const char *)sqlite3_column_text(s, (int)i);
 		size_t len;
-		if (!p)
+		if (!p) {
+			out->type = SQLKIT_TYPE_NULL;
 			return oom();
+		}
 		len = (size_t)sqlite3_column_bytes(s, (int)i);
 		switch (c->type) {
 		case SQLKIT_TYPE_DATE:
@@ -1038,8 +1047,10 @@ static int sqlite_column_value(sqlkit_pstmt *st, unsigned i, sqlkit_value *out)
 	case SQLITE_BLOB: {
 		const void *p = sqlite3_column_blob(s, (int)i);
 		size_t len = (size_t)sqlite3_column_bytes(s, (int)i);
-		if (!p && len)
+		if (!p && len) {
+			out->type = SQLKIT_TYPE_NULL;
 			return oom();
+		}
 		if (c->type == SQLKIT_TYPE_UUID && len == 16) {
 			out->type = SQLKIT_TYPE_UUID;
 			memcpy(out->u.uuid, p, 16);
@@ -1049,6 +1060,7 @@ static int sqlite_column_value(sqlkit_pstmt *st, unsigned i, sqlkit_value *out)
 		return 0;
 	}
 	}
+	out->type = SQLKIT_TYPE_NULL;
 	return host->error(SQLKIT_ERROR, SQLKIT_ERRCLASS_INTERNAL, NULL, 0, 0,
 	                   "column %u has an unknown sqlite storage class", i);
 }
