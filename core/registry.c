@@ -126,10 +126,22 @@ int sqlite_LTX_sqlkit_plugin_init(unsigned, unsigned, const sqlkit_host *, const
 #ifdef SQLKIT_STATIC_POSTGRESQL
 int postgresql_LTX_sqlkit_plugin_init(unsigned, unsigned, const sqlkit_host *, const sqlkit_plugin **);
 #endif
+#ifdef SQLKIT_STATIC_MYSQL
+int mysql_LTX_sqlkit_plugin_init(unsigned, unsigned, const sqlkit_host *, const sqlkit_plugin **);
+#endif
+#ifdef SQLKIT_STATIC_MSSQL
+int mssql_LTX_sqlkit_plugin_init(unsigned, unsigned, const sqlkit_host *, const sqlkit_plugin **);
+#endif
 static const builtin builtins[] = {
 	{ "sqlite", sqlite_LTX_sqlkit_plugin_init },
 #ifdef SQLKIT_STATIC_POSTGRESQL
 	{ "postgresql", postgresql_LTX_sqlkit_plugin_init },
+#endif
+#ifdef SQLKIT_STATIC_MYSQL
+	{ "mysql", mysql_LTX_sqlkit_plugin_init },
+#endif
+#ifdef SQLKIT_STATIC_MSSQL
+	{ "mssql", mssql_LTX_sqlkit_plugin_init },
 #endif
 	{ NULL, NULL }
 };

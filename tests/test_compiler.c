@@ -1717,6 +1717,56 @@ static void test_compiler__exec_types_results_by_the_statement(void **state)
 	sqlkit_expr_free(sel);
 }
 
+/* ---------------------------------------------------------------- SQL Server details */
+
+/* What the MS SQL dialect must get right beyond the shared golden tables:
+ * brackets with "]" doubled, OFFSET without an ORDER BY, conditions as BIT
+ * values, NVARCHAR(max) / VARBINARY(max) / BIT / IDENTITY in DDL. */
+static void test_compiler__mssql_details(void **state)
+{
+	const sqlkit_dialect *ms = &sqlkit__dialect_mssql;
+	sqlkit_metadata *m;
+	sqlkit_table *t;
+	sqlkit_expr *s, *v;
+
+	(void)state;
+	OK(sqlkit_metadata_new(&m));
+	OK(sqlkit_table_new(&t, m, "we]ird"));
+	OK(sqlkit_table_add_column(t, "id", sqlkit_Integer(), SQLKIT_COL_PRIMARY_KEY));
+	OK(sqlkit_table_add_column(t, "a]b", sqlkit_Integer(), 0));
+	OK(sqlkit_table_add_column(t, "body", sqlkit_UnicodeText(), 0));
+	OK(sqlkit_table_add_column(t, "data", sqlkit_LargeBinary(), 0));
+	OK(sqlkit_table_add_column(t, "ok", sqlkit_Boolean(), 0));
+	named(ms, sqlkit_select(1, C(t, "a]b")), "SELECT [we]]ird].[a]]b] \nFROM [we]]ird]");
+	DDLG_CREATE(m, "we]ird", ms,
+		"CREATE TABLE [we]]ird] (\n"
+		"\tid INTEGER NOT NULL IDENTITY, \n"
+		"\t[a]]b] INTEGER NULL, \n"
+		"\tbody NVARCHAR(max) NULL, \n"
+		"\tdata VARBINARY(max) NULL, \n"
+		"\tok BIT NULL, \n"
+		"\tPRIMARY KEY (id)\n"
+		")");
+
+	/* OFFSET ... FETCH needs an ORDER BY: (SELECT NULL) when there is none */
+	s = BUILT(sqlkit_select(1, C(users, "id")));
+	v = BUILT(sqlkit_offset(s, 5));
+	named(ms, sqlkit_limit(v, 10),
+	      "SELECT users.id \nFROM users ORDER BY (SELECT NULL)\n OFFSET :param_1 ROWS\n FETCH FIRST :param_2 ROWS ONLY");
+	named(ms, sqlkit_offset(s, 5), "SELECT users.id \nFROM users ORDER BY (SELECT NULL)\n OFFSET :param_1 ROWS");
+	named(ms, sqlkit_limit(s, 10), "SELECT TOP (:param_1) users.id \nFROM users");
+	sqlkit_expr_free(v);
+
+	/* BIT: a boolean column is a value in the select list and a comparison in WHERE */
+	named(ms, sqlkit_select(1, C(users, "active")), "SELECT users.active \nFROM users");
+	named(ms, sqlkit_where(s, sqlkit_not(C(users, "active"))),
+	      "SELECT users.id \nFROM users \nWHERE users.active = 0");
+	named(ms, sqlkit_select(1, sqlkit_eq(C(users, "name"), TXT("ed"))),
+	      "SELECT CASE WHEN users.name = :name_1 THEN 1 ELSE 0 END AS anon_1 \nFROM users");
+	sqlkit_expr_free(s);
+	sqlkit_metadata_free(m);
+}
+
 int main(void)
 {
 #define X(name) cmocka_unit_test_setup_teardown(name, open_memory, close_conn)
@@ -1734,6 +1784,7 @@ int main(void)
 		cmocka_unit_test(test_compiler__cache_by_shape),
 		cmocka_unit_test(test_compiler__shared_value_is_part_of_the_shape),
 		cmocka_unit_test(test_compiler__literal_rendering_for_display),
+		cmocka_unit_test(test_compiler__mssql_details),
 		X(test_compiler__exec_hello_world),
 		X(test_compiler__exec_census),
 		X(test_compiler__exec_emp),
