@@ -201,6 +201,34 @@ int sqlkit_result_fetchone(const sqlkit_row **row, sqlkit_result *r)
 	return 0;
 }
 
+/* An integral decimal text ("-12", "340.000") as an int64: 0, or -1 when it has
+ * a fraction or does not fit. */
+static int decimal_to_int(const char *p, size_t n, int64_t *out)
+{
+	uint64_t v = 0, limit;
+	size_t i = 0;
+	int neg = 0;
+
+	if (i < n && (p[i] == '-' || p[i] == '+'))
+		neg = p[i++] == '-';
+	limit = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+	if (i == n || p[i] < '0' || p[i] > '9')
+		return -1;
+	for (; i < n && p[i] >= '0' && p[i] <= '9'; i++) {
+		unsigned d = (unsigned)(p[i] - '0');
+		if (v > (limit - d) / 10)
+			return -1;
+		v = v * 10 + d;
+	}
+	if (i < n && p[i] == '.')
+		for (i++; i < n && p[i] == '0'; i++)
+			;
+	if (i != n)
+		return -1;
+	*out = neg ? (int64_t)(0 - v) : (int64_t)v;
+	return 0;
+}
+
 /* What the statement says a column is, where the driver could not know it
  * (SQLite: expressions, sums, casts). A value that does not convert is left as
  * the driver gave it. */
@@ -210,6 +238,13 @@ static void coerce(sqlkit_value *v, sqlkit_type want, char *buf)
 	int n;
 
 	switch (want) {
+	case SQLKIT_TYPE_INT:
+		/* MySQL: SUM() of integers is DECIMAL; an integral one that fits is the int */
+		if (v->type == SQLKIT_TYPE_DECIMAL && decimal_to_int(v->u.s.ptr, v->u.s.len, &t.u.i) == 0) {
+			v->type = SQLKIT_TYPE_INT;
+			v->u.i = t.u.i;
+		}
+		break;
 	case SQLKIT_TYPE_BOOL:
 		if (v->type == SQLKIT_TYPE_INT) {
 			int b = v->u.i != 0;
@@ -446,6 +481,11 @@ int64_t sqlkit_row_int(const sqlkit_row *row, unsigned i)
 		return v->u.i;
 	if (v->type == SQLKIT_TYPE_BOOL)
 		return v->u.b;
+	if (v->type == SQLKIT_TYPE_DECIMAL) {     /* MySQL's SUM() of integers */
+		int64_t n;
+		if (decimal_to_int(v->u.s.ptr, v->u.s.len, &n) == 0)
+			return n;
+	}
 	return 0;
 }
 

@@ -54,7 +54,8 @@ case $rc in
 esac
 echo "conformance-postgresql: server at $url"
 
-SQLKIT_TEST_URL=$url SQLKIT_TEST_PG_DIR=$tmp "$top_builddir/tests/test_conformance"
+SQLKIT_TEST_URL=$url SQLKIT_TEST_SERVER_DIR=$tmp SQLKIT_TEST_SERVER_SCRIPT=pg-server.sh \
+	"$top_builddir/tests/test_conformance"
 rc=$?
 [ $rc -eq 0 ] || exit $rc
 

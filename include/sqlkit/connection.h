@@ -172,7 +172,8 @@ SQLKIT_EXTERN const sqlkit_value *sqlkit_row_value(const sqlkit_row *row, unsign
 SQLKIT_EXTERN const sqlkit_value *sqlkit_row_value_by_name(const sqlkit_row *row, const char *name);
 /** Name of column i of the row, or NULL. @since 0.1 */
 SQLKIT_EXTERN const char *sqlkit_row_column_name(const sqlkit_row *row, unsigned i);
-/** Conveniences: value i as an integer (INT, BOOL, or 0), a double (INT or FLOAT, or 0.0),
+/** Conveniences: value i as an integer (INT, BOOL, an integral DECIMAL that fits, or 0),
+ *  a double (INT or FLOAT, or 0.0),
  *  or text (TEXT, DECIMAL, JSON, or NULL). @since 0.1 */
 SQLKIT_EXTERN int64_t sqlkit_row_int(const sqlkit_row *row, unsigned i);
 SQLKIT_EXTERN double sqlkit_row_float(const sqlkit_row *row, unsigned i);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "sqlkit/common.h"
+#include "sqlkit/errors.h"
 
 /** Bytes of SQL quoted in an error message. */
 #define SQLKIT_SNIPPET_MAX 200
@@ -138,6 +139,71 @@ static inline int sqlkit_decimal_text_valid(const char *p, size_t n)
 			return 0;
 	}
 	return i == n;
+}
+
+
+/** The sqlkit return code and PEP 249 error class for a five-character SQLSTATE,
+ *  by its class (the first two characters), after psycopg2's table with the
+ *  connection classes made OperationalError: 23 integrity, 22 data, 42 and 2x
+ *  programming, 40 operational (40001 serialization failure and 40P01
+ *  deadlock give SQLKIT_EBUSY: retry), 0A not supported, 08/53-58/HY
+ *  operational. Anything else, or no SQLSTATE, is SQLKIT_ERROR / DatabaseError.
+ *  A plugin overrides what its database means otherwise (MySQL's catch-all
+ *  HY000). @since 0.1 */
+static inline void sqlkit_sqlstate_class(const char *s, int *code, sqlkit_error_class *klass)
+{
+	char c0 = s ? s[0] : 0, c1 = s && s[0] ? s[1] : 0;
+
+	*code = SQLKIT_ERROR;
+	*klass = SQLKIT_ERRCLASS_DATABASE;
+	if (!s || strlen(s) != 5)
+		return;
+	switch (c0) {
+	case '0':
+		if (c1 == 'A')
+			*code = SQLKIT_ENOTSUPPORTED, *klass = SQLKIT_ERRCLASS_NOT_SUPPORTED;
+		else if (c1 == '8')
+			*klass = SQLKIT_ERRCLASS_OPERATIONAL;
+		break;
+	case '2':
+		if (c1 == '0' || c1 == '1')
+			*code = SQLKIT_ESQL, *klass = SQLKIT_ERRCLASS_PROGRAMMING;
+		else if (c1 == '2')
+			*klass = SQLKIT_ERRCLASS_DATA;
+		else if (c1 == '3')
+			*code = SQLKIT_ECONSTRAINT, *klass = SQLKIT_ERRCLASS_INTEGRITY;
+		else if (c1 == '4' || c1 == '5' || c1 == 'B' || c1 == 'D' || c1 == 'F')
+			*klass = SQLKIT_ERRCLASS_INTERNAL;
+		else if (c1 == '6' || c1 == '7' || c1 == '8')
+			*klass = SQLKIT_ERRCLASS_OPERATIONAL;
+		break;
+	case '3':
+		if (c1 == '4')
+			*klass = SQLKIT_ERRCLASS_OPERATIONAL;
+		else if (c1 == '8' || c1 == '9' || c1 == 'B')
+			*klass = SQLKIT_ERRCLASS_INTERNAL;
+		else if (c1 == 'D' || c1 == 'F')
+			*code = SQLKIT_ESQL, *klass = SQLKIT_ERRCLASS_PROGRAMMING;
+		break;
+	case '4':
+		if (c1 == '0') {
+			*klass = SQLKIT_ERRCLASS_OPERATIONAL;
+			if (strcmp(s, "40001") == 0 || strcmp(s, "40P01") == 0)
+				*code = SQLKIT_EBUSY;
+		} else if (c1 == '2' || c1 == '4') {
+			*code = SQLKIT_ESQL, *klass = SQLKIT_ERRCLASS_PROGRAMMING;
+		}
+		break;
+	case '5':
+	case 'H':
+		*klass = SQLKIT_ERRCLASS_OPERATIONAL;
+		break;
+	case 'F': case 'P': case 'X':
+		*klass = SQLKIT_ERRCLASS_INTERNAL;
+		break;
+	default:
+		break;
+	}
 }
 
 #endif

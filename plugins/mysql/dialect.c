@@ -106,8 +106,10 @@ static int mysql_type_ddl(char *buf, size_t size, const sqlkit_sqltype *t)
 			return sqlkit_type_unsupported(buf, size, "VARCHAR requires a length");
 		snprintf(buf, size, "VARCHAR(%d)", t->length);
 		return 0;
+	/* Not SQLAlchemy's TEXT, which stops at 64 KB: a Text without a length holds
+	 * any text, as it does on the other databases. */
 	case SQLKIT_SQLT_TEXT:
-	case SQLKIT_SQLT_UNICODE_TEXT: snprintf(buf, size, "TEXT"); return 0;
+	case SQLKIT_SQLT_UNICODE_TEXT: snprintf(buf, size, "LONGTEXT"); return 0;
 	case SQLKIT_SQLT_BOOLEAN:      snprintf(buf, size, "BOOL"); return 0;
 	/* Not SQLAlchemy's FLOAT: MySQL's FLOAT is single precision and a sqlkit
 	 * float is a double. */
@@ -132,8 +134,8 @@ static int mysql_type_ddl(char *buf, size_t size, const sqlkit_sqltype *t)
 			return sqlkit_type_unsupported(buf, size, "BLOB length is not valid");
 		if (t->length)
 			snprintf(buf, size, "BLOB(%d)", t->length);
-		else
-			snprintf(buf, size, "BLOB");
+		else   /* any length, as Text: not BLOB's 64 KB */
+			snprintf(buf, size, "LONGBLOB");
 		return 0;
 	case SQLKIT_SQLT_JSON:         snprintf(buf, size, "JSON"); return 0;
 	/* Uuid without a native type: CHAR(32), the 32 hex digits. */
