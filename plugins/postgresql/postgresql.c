@@ -283,66 +283,6 @@ static int dead_sqlstate(const char *s)
 	             strcmp(s, "57P02") == 0 || strcmp(s, "57P03") == 0);
 }
 
-/* SQLSTATE -> sqlkit code and PEP 249 class, after psycopg2's table
- * (psycopg/pqpath.c) with connection classes made OperationalError. */
-static void map_sqlstate(const char *s, int *code, sqlkit_error_class *klass)
-{
-	char c0 = s ? s[0] : 0, c1 = s && s[0] ? s[1] : 0;
-
-	*code = SQLKIT_ERROR;
-	*klass = SQLKIT_ERRCLASS_DATABASE;
-	if (!s || strlen(s) != 5)
-		return;
-	switch (c0) {
-	case '0':
-		if (c1 == 'A')
-			*code = SQLKIT_ENOTSUPPORTED, *klass = SQLKIT_ERRCLASS_NOT_SUPPORTED;
-		else if (c1 == '8')
-			*klass = SQLKIT_ERRCLASS_OPERATIONAL;
-		break;
-	case '2':
-		if (c1 == '0' || c1 == '1')
-			*code = SQLKIT_ESQL, *klass = SQLKIT_ERRCLASS_PROGRAMMING;
-		else if (c1 == '2')
-			*klass = SQLKIT_ERRCLASS_DATA;
-		else if (c1 == '3')
-			*code = SQLKIT_ECONSTRAINT, *klass = SQLKIT_ERRCLASS_INTEGRITY;
-		else if (c1 == '4' || c1 == '5' || c1 == 'B' || c1 == 'D' || c1 == 'F')
-			*klass = SQLKIT_ERRCLASS_INTERNAL;
-		else if (c1 == '6' || c1 == '7' || c1 == '8')
-			*klass = SQLKIT_ERRCLASS_OPERATIONAL;
-		break;
-	case '3':
-		if (c1 == '4')
-			*klass = SQLKIT_ERRCLASS_OPERATIONAL;
-		else if (c1 == '8' || c1 == '9' || c1 == 'B')
-			*klass = SQLKIT_ERRCLASS_INTERNAL;
-		else if (c1 == 'D' || c1 == 'F')
-			*code = SQLKIT_ESQL, *klass = SQLKIT_ERRCLASS_PROGRAMMING;
-		break;
-	case '4':
-		if (c1 == '0') {
-			*klass = SQLKIT_ERRCLASS_OPERATIONAL;
-			if (strcmp(s, "40001") == 0 || strcmp(s, "40P01") == 0)
-				*code = SQLKIT_EBUSY;   /* serialization failure, deadlock: retry */
-		} else if (c1 == '2' || c1 == '4') {
-			*code = SQLKIT_ESQL, *klass = SQLKIT_ERRCLASS_PROGRAMMING;
-		}
-		break;
-	case '5':
-		*klass = SQLKIT_ERRCLASS_OPERATIONAL;
-		break;
-	case 'H':
-		*klass = SQLKIT_ERRCLASS_OPERATIONAL;
-		break;
-	case 'F': case 'P': case 'X':
-		*klass = SQLKIT_ERRCLASS_INTERNAL;
-		break;
-	default:
-		break;
-	}
-}
-
 /* Report the failure in r (or, when r is NULL, the connection's error):
  * "[context: ]<message>[ (detail: ...)][ (hint: ...)][ in "<sql>"][ (parameter set N)]".
  * A connection libpq has lost, or a server that said so, is reported dead. */
@@ -386,7 +326,7 @@ static int pg_fail(sqlkit_pconn *c, const PGresult *r, const char *context, cons
 		put_flat(msg, cap, &n, ")");
 	}
 
-	map_sqlstate(state, &code, &klass);
+	sqlkit_sqlstate_class(state, &code, &klass);
 	dead = (c && PQstatus(c->pg) == CONNECTION_BAD) || dead_sqlstate(state);
 	if (!dead && state && strcmp(state, "08P01") == 0) {
 		/* on a live connection, a Bind with the wrong number of values */
