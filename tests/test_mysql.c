@@ -410,6 +410,69 @@ static void test_mysql__executemany_batches(void **state)
 	sqlkit_conn_close(c);
 }
 
+/* Run N inserts through executemany on a connection with ?executemany_mode=mode
+ * and return the server's statement executions it took. */
+static int64_t many_in_mode(const char *mode, const char *ins, int n, int base, int64_t want_rows)
+{
+	char q[64];
+	sqlkit_param *sets = calloc((size_t)n * 3, sizeof *sets);
+	sqlkit_conn *c;
+	int64_t rows = 0, before, after;
+	int i;
+
+	assert_non_null(sets);
+	snprintf(q, sizeof q, "executemany_mode=%s", mode);
+	c = open_conn(q);
+	for (i = 0; i < n; i++) {
+		sets[i * 3 + 0] = SQLKIT_PARAM("id", sqlkit_int(base + i));
+		sets[i * 3 + 1] = SQLKIT_PARAM("name", i % 3 ? sqlkit_text("it's") : sqlkit_null());
+		sets[i * 3 + 2] = SQLKIT_PARAM("score", i % 2 ? sqlkit_float(i) : sqlkit_int(i));
+	}
+	before = one_int(c, STMT_EXECUTES, NULL, 0);
+	OK(sqlkit_conn_executemany(c, ins, sets, 3, (size_t)n, &rows));
+	after = one_int(c, STMT_EXECUTES, NULL, 0);
+	assert_int_equal(rows, want_rows);
+	sqlkit_conn_close(c);
+	free(sets);
+	return after - before - 1;
+}
+
+/* Without array binding (Oracle's client library or server, or asked for):
+ * multi-row VALUES, 1,000 rows a statement; "each" is one execute per set. */
+static void test_mysql__executemany_modes(void **state)
+{
+	const char *ins = "INSERT INTO my_modes (id, name, score) VALUES (:id, :name, :score)";
+	const char *upsert = "INSERT INTO my_modes (id, name, score) VALUES (:id, :name, :score) "
+	                     "ON DUPLICATE KEY UPDATE score = score + 1000";
+	sqlkit_conn *c = open_conn(NULL), *bad = NULL;
+	char url[1024];
+
+	(void)state;
+	exec(c, "DROP TABLE IF EXISTS my_modes");
+	exec(c, "CREATE TABLE my_modes (id INT PRIMARY KEY, name VARCHAR(20), score DOUBLE)");
+	assert_int_equal(many_in_mode("values", ins, 2500, 1, 2500), 3);       /* 1000 + 1000 + 500 */
+	assert_int_equal(many_in_mode("each", ins, 30, 10001, 30), 30);
+	/* auto: array binding (test_mysql__executemany_batches), but these sets mix INT and
+	 * FLOAT scores, which array binding cannot take: multi-row VALUES then */
+	assert_int_equal(many_in_mode("auto", ins, 2500, 20001, 2500), 3);
+	assert_int_equal(one_int(c, "SELECT COUNT(*) FROM my_modes", NULL, 0), 5030);
+	assert_int_equal(one_int(c, "SELECT COUNT(*) FROM my_modes WHERE name = 'it''s'", NULL, 0),
+	                 1666 + 20 + 1666);
+	assert_int_equal(one_int(c, "SELECT CAST(SUM(score) AS SIGNED) FROM my_modes WHERE id <= 2500",
+	                         NULL, 0), 2499 * 2500 / 2);
+	/* the text after the VALUES group goes once, after all the rows: rows 1..10
+	 * exist, so each gets its score raised once (MySQL counts an updated row twice) */
+	assert_int_equal(many_in_mode("values", upsert, 10, 1, 20), 1);
+	assert_int_equal(one_int(c, "SELECT CAST(SUM(score) AS SIGNED) FROM my_modes WHERE id <= 10",
+	                         NULL, 0), 45 + 10000);
+	if (!base_url)
+		skip();
+	FAILS(sqlkit_conn_open(&bad, url_with(url, sizeof url, "executemany_mode=fast")), SQLKIT_EINVAL);
+	assert_message_has("executemany_mode");
+	exec(c, "DROP TABLE my_modes");
+	sqlkit_conn_close(c);
+}
+
 /* ---------------------------------------------------------------- streaming */
 
 static void test_mysql__a_second_statement_while_a_result_streams(void **state)
@@ -518,6 +581,7 @@ int main(void)
 		cmocka_unit_test(test_mysql__error_numbers_map_to_classes),
 		cmocka_unit_test(test_mysql__killed_connection_is_dead_and_the_pool_recovers),
 		cmocka_unit_test(test_mysql__executemany_batches),
+		cmocka_unit_test(test_mysql__executemany_modes),
 		cmocka_unit_test(test_mysql__a_second_statement_while_a_result_streams),
 		cmocka_unit_test(test_mysql__mysql_types),
 	};

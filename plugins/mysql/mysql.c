@@ -10,7 +10,7 @@
  * Query options: charset (default utf8mb4) or its tutorial name encoding,
  * unix_socket, connect_timeout, read_timeout, write_timeout, compress,
  * init_command, ssl_ca, ssl_capath, ssl_cert, ssl_key, ssl_cipher,
- * ssl_verify_cert; an unknown name is an error. Text crosses the sqlkit API as
+ * ssl_verify_cert, executemany_mode; an unknown name is an error. Text crosses the sqlkit API as
  * UTF-8 whatever the connection's character set: with another one (latin1...)
  * the plugin converts both ways, and a character the set cannot hold is a
  * DataError rather than a '?' in the table. See README in this folder.
@@ -21,7 +21,9 @@
  * statement needs the connection before a result is read to its end, the rest
  * of that result is read into memory first, so neither is cut short.
  * executemany uses MariaDB's array binding (one round trip for the whole batch)
- * when both the client library and the server have it, and a loop otherwise.
+ * when both the client library and the server have it, one multi-row INSERT
+ * ... VALUES per 1,000 rows otherwise, and one execute per set for statements
+ * that are not such INSERTs.
  *
  * UPDATE row counts are rows matched, not rows changed (CLIENT_FOUND_ROWS), as
  * SQLAlchemy has them.
@@ -54,6 +56,10 @@
 #define CHARSET_BINARY 63          /* charsetnr of binary strings */
 #define BULK_MAX_SETS 4096         /* parameter sets in one array-bound execute */
 #define BULK_MAX_BYTES (4u << 20)  /* and about this many bytes of values */
+#define VALUES_MAX_ROWS 1000       /* rows in one multi-row INSERT */
+
+/* executemany_mode=: how executemany reaches the server. */
+enum { MANY_AUTO, MANY_VALUES, MANY_EACH };
 
 /* my_bool went away in MySQL 8.0 (bool); libmariadb keeps it. */
 #if defined(LIBMARIADB) || defined(MARIADB_BASE_VERSION) || !defined(MYSQL_VERSION_ID) || \
@@ -87,6 +93,7 @@ struct sqlkit_pconn {
 	char charset[32];
 	iconv_t to_conn, from_conn;    /* (iconv_t)-1 when the charset is UTF-8 */
 	int bulk;                      /* the server takes array binding */
+	int many_mode;                 /* MANY_*: executemany_mode= */
 	unsigned long thread_id;
 };
 
@@ -144,6 +151,16 @@ struct sqlkit_pstmt {
 	int on_wire;                   /* rows still to be read from the server */
 	spooled spool;
 	int64_t affected;
+	/* executemany as one INSERT ... VALUES (...), (...) of many rows */
+	int values_state;              /* 0 not looked at, 1 usable, -1 not such an INSERT */
+	size_t group_at, group_len;    /* the "(?, ?...)" after VALUES, in sql */
+	MYSQL_STMT *multi[2];          /* prepared for multi_rows[k] rows: a full batch, a tail */
+	unsigned multi_rows[2];
+	MYSQL_BIND *mbind;             /* nparams x rows: their binds and storage */
+	pval *mpv;
+	unsigned long *mlen;
+	buf *mconv;
+	size_t mcap;
 };
 
 /* ---------------------------------------------------------------- small helpers */
@@ -373,7 +390,8 @@ static int convert(iconv_t cd, const char *in, size_t len, buf *b, size_t *out_l
 
 static const char *const option_names =
 	"charset, encoding, unix_socket, connect_timeout, read_timeout, write_timeout, compress, "
-	"init_command, ssl_ca, ssl_capath, ssl_cert, ssl_key, ssl_cipher, ssl_verify_cert";
+	"init_command, ssl_ca, ssl_capath, ssl_cert, ssl_key, ssl_cipher, ssl_verify_cert, "
+	"executemany_mode";
 
 static int parse_uint(const char *v, unsigned *out)
 {
@@ -444,6 +462,15 @@ static int apply_options(sqlkit_pconn *c, const sqlkit_plugin_url *url, const ch
 				return bad_value(k, v, "a number of seconds");
 			rc = mysql_options(c->my, k[0] == 'c' ? MYSQL_OPT_CONNECT_TIMEOUT :
 			                   k[0] == 'r' ? MYSQL_OPT_READ_TIMEOUT : MYSQL_OPT_WRITE_TIMEOUT, &n);
+		} else if (strcmp(k, "executemany_mode") == 0) {
+			if (v && strcmp(v, "auto") == 0)
+				c->many_mode = MANY_AUTO;
+			else if (v && strcmp(v, "values") == 0)
+				c->many_mode = MANY_VALUES;
+			else if (v && strcmp(v, "each") == 0)
+				c->many_mode = MANY_EACH;
+			else
+				return bad_value(k, v, "auto (array binding, else multi-row VALUES), values or each");
 		} else if (strcmp(k, "compress") == 0) {
 			if (parse_bool(v, &b) < 0)
 				return bad_value(k, v, "true or false");
@@ -1040,11 +1067,46 @@ static void my_finalize(sqlkit_pstmt *st)
 	for (i = 0; i < st->nparams; i++)
 		buf_free(&st->pconv[i]);
 	host->free(st->pconv);
+	for (i = 0; i < 2; i++)
+		if (st->multi[i])
+			mysql_stmt_close(st->multi[i]);
+	for (i = 0; i < st->mcap; i++)
+		buf_free(&st->mconv[i]);
+	host->free(st->mconv);
+	host->free(st->mbind);
+	host->free(st->mpv);
+	host->free(st->mlen);
 	host->free(st->pbind);
 	host->free(st->pv);
 	host->free(st->plen);
 	host->free(st->sql);
 	host->free(st);
+}
+
+/* mysql_stmt_prepare() of sql, in the connection's character set. */
+static int prepare_text(sqlkit_pconn *c, MYSQL_STMT *h, const char *sql, size_t len)
+{
+	int rc;
+
+	if (c->to_conn != (iconv_t)-1) {
+		/* the statement's own text (literals, names) in the connection's charset */
+		buf text = { NULL, 0 };
+		size_t n;
+		int bad;
+		if ((rc = convert(c->to_conn, sql, len, &text, &n, &bad)) < 0 || bad) {
+			if (rc == 0)
+				rc = host->error(SQLKIT_EINVAL, SQLKIT_ERRCLASS_DATA, "22021", 0, 0,
+				                 "the SQL text has a character the connection's character set %s "
+				                 "cannot hold (at byte %zu) in \"%.200s\"", c->charset, n, sql);
+			buf_free(&text);
+			return rc;
+		}
+		rc = mysql_stmt_prepare(h, text.p, (unsigned long)n) ? -1 : 0;
+		buf_free(&text);
+	} else {
+		rc = mysql_stmt_prepare(h, sql, (unsigned long)len) ? -1 : 0;
+	}
+	return rc ? my_fail(c, h, NULL, sql, len, NO_SET) : 0;
 }
 
 static int my_prepare(sqlkit_pstmt **out, sqlkit_pconn *c, const char *sql, size_t len,
@@ -1079,27 +1141,7 @@ static int my_prepare(sqlkit_pstmt **out, sqlkit_pconn *c, const char *sql, size
 		my_finalize(st);
 		return oom();
 	}
-	if (c->to_conn != (iconv_t)-1) {
-		/* the statement's own text (literals, names) in the connection's charset */
-		buf text = { NULL, 0 };
-		size_t n;
-		int bad;
-		if ((rc = convert(c->to_conn, sql, len, &text, &n, &bad)) < 0 || bad) {
-			if (rc == 0)
-				rc = host->error(SQLKIT_EINVAL, SQLKIT_ERRCLASS_DATA, "22021", 0, 0,
-				                 "the SQL text has a character the connection's character set %s "
-				                 "cannot hold (at byte %zu) in \"%.200s\"", c->charset, n, st->sql);
-			buf_free(&text);
-			my_finalize(st);
-			return rc;
-		}
-		rc = mysql_stmt_prepare(st->my, text.p, (unsigned long)n) ? -1 : 0;
-		buf_free(&text);
-	} else {
-		rc = mysql_stmt_prepare(st->my, sql, (unsigned long)len) ? -1 : 0;
-	}
-	if (rc) {
-		rc = my_fail(c, st->my, NULL, sql, len, NO_SET);
+	if ((rc = prepare_text(c, st->my, sql, len)) < 0) {
 		my_finalize(st);
 		return rc;
 	}
@@ -1135,8 +1177,8 @@ static void to_mysql_time(MYSQL_TIME *t, const sqlkit_value *v)
 }
 
 /* Text into the connection's character set (into conv when it differs). */
-static int text_param(sqlkit_pstmt *st, unsigned i, const char *p, size_t len, const char **out,
-                      size_t *out_len, size_t set)
+static int text_param(sqlkit_pstmt *st, unsigned i, buf *conv, const char *p, size_t len,
+                      const char **out, size_t *out_len, size_t set)
 {
 	int bad, rc;
 
@@ -1145,7 +1187,7 @@ static int text_param(sqlkit_pstmt *st, unsigned i, const char *p, size_t len, c
 		*out_len = len;
 		return 0;
 	}
-	if ((rc = convert(st->conn->to_conn, p, len, &st->pconv[i], out_len, &bad)) < 0)
+	if ((rc = convert(st->conn->to_conn, p, len, conv, out_len, &bad)) < 0)
 		return rc;
 	if (bad) {
 		char setbuf[48] = "";
@@ -1156,13 +1198,13 @@ static int text_param(sqlkit_pstmt *st, unsigned i, const char *p, size_t len, c
 		                   "%s cannot hold (at byte %zu)%s", i + 1, st->conn->charset, *out_len,
 		                   setbuf);
 	}
-	*out = st->pconv[i].p;
+	*out = conv->p;
 	return 0;
 }
 
-/* Fill bind i from v. */
+/* Fill bind b for parameter i from v; pv, plen and conv are its storage. */
 static int bind_value(sqlkit_pstmt *st, unsigned i, const sqlkit_value *v, MYSQL_BIND *b,
-                      pval *pv, unsigned long *plen, size_t set)
+                      pval *pv, unsigned long *plen, buf *conv, size_t set)
 {
 	const char *p = NULL;
 	size_t n = 0;
@@ -1201,15 +1243,15 @@ static int bind_value(sqlkit_pstmt *st, unsigned i, const sqlkit_value *v, MYSQL
 		/* no native type: the 32 hex digits of a CHAR(32) column */
 		static const char hex[] = "0123456789abcdef";
 		int k;
-		if ((rc = grow(&st->pconv[i], 33)) < 0)
+		if ((rc = grow(conv, 33)) < 0)
 			return rc;
 		for (k = 0; k < 16; k++) {
-			st->pconv[i].p[2 * k] = hex[v->u.uuid[k] >> 4];
-			st->pconv[i].p[2 * k + 1] = hex[v->u.uuid[k] & 15];
+			conv->p[2 * k] = hex[v->u.uuid[k] >> 4];
+			conv->p[2 * k + 1] = hex[v->u.uuid[k] & 15];
 		}
 		*plen = 32;
 		b->buffer_type = MYSQL_TYPE_STRING;
-		b->buffer = st->pconv[i].p;
+		b->buffer = conv->p;
 		b->buffer_length = 32;
 		b->length = plen;
 		return 0;
@@ -1235,7 +1277,7 @@ static int bind_value(sqlkit_pstmt *st, unsigned i, const sqlkit_value *v, MYSQL
 	case SQLKIT_TYPE_TEXT:
 	case SQLKIT_TYPE_JSON:
 	default:
-		if ((rc = text_param(st, i, v->u.s.ptr ? v->u.s.ptr : "", v->u.s.len, &p, &n, set)) < 0)
+		if ((rc = text_param(st, i, conv, v->u.s.ptr ? v->u.s.ptr : "", v->u.s.len, &p, &n, set)) < 0)
 			return rc;
 		b->buffer_type = MYSQL_TYPE_STRING;
 		b->buffer = (void *)p;
@@ -1254,7 +1296,8 @@ static int bind_params(sqlkit_pstmt *st, const sqlkit_value *params, size_t set)
 	if (!st->nparams)
 		return 0;
 	for (i = 0; i < st->nparams; i++)
-		if ((rc = bind_value(st, i, &params[i], &st->pbind[i], &st->pv[i], &st->plen[i], set)) < 0)
+		if ((rc = bind_value(st, i, &params[i], &st->pbind[i], &st->pv[i], &st->plen[i],
+		                     &st->pconv[i], set)) < 0)
 			return rc;
 	if (mysql_stmt_bind_param(st->my, st->pbind))
 		return my_fail(st->conn, st->my, "bind", st->sql, st->sqllen, set);
@@ -1633,6 +1676,230 @@ static int execute_bulk(sqlkit_pstmt *st, const sqlkit_value *params, unsigned n
 }
 #endif
 
+/* ---- multi-row VALUES */
+
+static size_t wire_bytes(const sqlkit_value *set, unsigned nparams);
+
+static int is_word_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_' || c == '$' || (unsigned char)c >= 0x80;
+}
+
+/* Whether the word at sql[i] is w (any case), standing alone. */
+static int word_at(const char *sql, size_t len, size_t i, const char *w)
+{
+	size_t n = strlen(w);
+
+	return i + n <= len && (i == 0 || !is_word_char(sql[i - 1])) &&
+	       sqlkit_word_is(sql + i, n, w) && (i + n == len || !is_word_char(sql[i + n]));
+}
+
+/* In an INSERT (or REPLACE) whose markers are '?', find the "(...)" after the
+ * top-level VALUES: 0 with its place, or -1 when the statement is not such an
+ * INSERT or has a marker outside that group. */
+static int find_values_group(const char *sql, size_t len, unsigned nparams, size_t *at,
+                             size_t *glen)
+{
+	size_t i = 0, start = 0, depth = 0;
+	unsigned inside = 0, outside = 0;
+	int state = 0;   /* 0 before VALUES, 1 between VALUES and '(', 2 in the group, 3 after */
+
+	while (i < len && (sql[i] == ' ' || sql[i] == '\t' || sql[i] == '\n' || sql[i] == '\r'))
+		i++;
+	if (!word_at(sql, len, i, "insert") && !word_at(sql, len, i, "replace"))
+		return -1;
+	for (; i < len; i++) {
+		char c = sql[i];
+		if (c == '\'' || c == '"' || c == '`') {
+			for (i++; i < len && sql[i] != c; i++)
+				if (c != '`' && sql[i] == '\\')
+					i++;
+			if (state == 1)
+				return -1;
+			continue;
+		}
+		if ((c == '-' && i + 1 < len && sql[i + 1] == '-') || c == '#') {
+			while (i < len && sql[i] != '\n')
+				i++;
+			continue;
+		}
+		if (c == '/' && i + 1 < len && sql[i + 1] == '*') {
+			for (i += 2; i + 1 < len && !(sql[i] == '*' && sql[i + 1] == '/'); i++)
+				;
+			i++;
+			continue;
+		}
+		if (c == '?') {
+			if (state == 2)
+				inside++;
+			else
+				outside++;
+		}
+		switch (state) {
+		case 0:
+			if (word_at(sql, len, i, "values") || word_at(sql, len, i, "value")) {
+				i += sql[i + 5] == 's' || sql[i + 5] == 'S' ? 5 : 4;
+				state = 1;
+			} else if (word_at(sql, len, i, "select")) {
+				return -1;    /* INSERT ... SELECT */
+			}
+			break;
+		case 1:
+			if (c == '(') {
+				state = 2;
+				start = i;
+				depth = 1;
+			} else if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+				return -1;
+			}
+			break;
+		case 2:
+			if (c == '(')
+				depth++;
+			else if (c == ')' && --depth == 0) {
+				state = 3;
+				*at = start;
+				*glen = i + 1 - start;
+			}
+			break;
+		default:
+			if (c == '(' && state == 3) {
+				/* a second row already written in the SQL: leave it alone */
+				size_t k = i;
+				while (k > *at + *glen && (sql[k - 1] == ' ' || sql[k - 1] == '\n' ||
+				                           sql[k - 1] == '\t' || sql[k - 1] == '\r'))
+					k--;
+				if (k > *at + *glen && sql[k - 1] == ',')
+					return -1;
+			}
+			break;
+		}
+	}
+	return state == 3 && outside == 0 && inside == nparams ? 0 : -1;
+}
+
+/* The statement for rows rows of st's VALUES group, prepared in slot. */
+static int prepare_multi(sqlkit_pstmt *st, int slot, unsigned rows)
+{
+	size_t len = st->sqllen + (size_t)(rows - 1) * (st->group_len + 2), n, end;
+	char *sql;
+	unsigned r;
+	int rc;
+
+	if (st->multi[slot] && st->multi_rows[slot] == rows)
+		return 0;
+	if (st->multi[slot])
+		mysql_stmt_close(st->multi[slot]);
+	st->multi[slot] = NULL;
+	st->multi_rows[slot] = 0;
+	if (!(sql = host->malloc(len + 1)))
+		return oom();
+	end = st->group_at + st->group_len;
+	memcpy(sql, st->sql, end);
+	n = end;
+	for (r = 1; r < rows; r++) {
+		sql[n++] = ',';
+		sql[n++] = ' ';
+		memcpy(sql + n, st->sql + st->group_at, st->group_len);
+		n += st->group_len;
+	}
+	memcpy(sql + n, st->sql + end, st->sqllen - end);
+	n += st->sqllen - end;
+	sql[n] = '\0';
+	if (!(st->multi[slot] = mysql_stmt_init(st->conn->my))) {
+		host->free(sql);
+		return oom();
+	}
+	if ((rc = prepare_text(st->conn, st->multi[slot], sql, n)) < 0) {
+		mysql_stmt_close(st->multi[slot]);
+		st->multi[slot] = NULL;
+	} else {
+		st->multi_rows[slot] = rows;
+	}
+	host->free(sql);
+	return rc;
+}
+
+/* Binds and storage for n parameters. */
+static int multi_room(sqlkit_pstmt *st, size_t n)
+{
+	void *p;
+
+	if (st->mcap >= n)
+		return 0;
+	if (!(p = host->realloc(st->mbind, n * sizeof *st->mbind)))
+		return oom();
+	st->mbind = p;
+	if (!(p = host->realloc(st->mpv, n * sizeof *st->mpv)))
+		return oom();
+	st->mpv = p;
+	if (!(p = host->realloc(st->mlen, n * sizeof *st->mlen)))
+		return oom();
+	st->mlen = p;
+	if (!(p = host->realloc(st->mconv, n * sizeof *st->mconv)))
+		return oom();
+	st->mconv = p;
+	memset(st->mconv + st->mcap, 0, (n - st->mcap) * sizeof *st->mconv);
+	st->mcap = n;
+	return 0;
+}
+
+/* Send sets [first, first + *done) as one multi-row INSERT; *done is how many
+ * fitted (at most n). */
+static int execute_values(sqlkit_pstmt *st, const sqlkit_value *params, unsigned nparams,
+                          size_t first, size_t n, int64_t *rows_affected, size_t *done)
+{
+	unsigned full = VALUES_MAX_ROWS < MAX_PARAMS / nparams ? VALUES_MAX_ROWS : MAX_PARAMS / nparams;
+	size_t k, bytes = 0, r;
+	MYSQL_STMT *h;
+	unsigned i;
+	int rc, slot;
+
+	for (k = 0; k < n && k < full; k++) {
+		bytes += wire_bytes(params + (first + k) * nparams, nparams);
+		if (k && bytes > BULK_MAX_BYTES)
+			break;
+	}
+	slot = k == full ? 0 : 1;
+	if ((rc = prepare_multi(st, slot, (unsigned)k)) < 0 || (rc = multi_room(st, k * nparams)) < 0)
+		return rc;
+	h = st->multi[slot];
+	for (r = 0; r < k; r++)
+		for (i = 0; i < nparams; i++) {
+			size_t j = r * nparams + i;
+			if ((rc = bind_value(st, i, &params[(first + r) * nparams + i], &st->mbind[j],
+			                     &st->mpv[j], &st->mlen[j], &st->mconv[j], first + r + 1)) < 0)
+				return rc;
+		}
+	if (mysql_stmt_bind_param(h, st->mbind))
+		return my_fail(st->conn, h, "executemany", st->sql, st->sqllen, NO_SET);
+	if (mysql_stmt_execute(h)) {
+		char ctx[96];
+		snprintf(ctx, sizeof ctx, "executemany (parameter sets %zu-%zu, sent as one INSERT)",
+		         first + 1, first + k);
+		return my_fail(st->conn, h, ctx, st->sql, st->sqllen, NO_SET);
+	}
+	{
+		my_ulonglong a = mysql_stmt_affected_rows(h), id = mysql_stmt_insert_id(h);
+		*rows_affected = a == (my_ulonglong)-1 ? -1 : (int64_t)a;
+		if (id)
+			st->conn->last_id = (int64_t)id;
+	}
+	*done = k;
+	return 0;
+}
+
+/* Whether st's executemany may go as multi-row VALUES. */
+static int values_usable(sqlkit_pstmt *st)
+{
+	if (!st->values_state)
+		st->values_state = !st->ncols && st->nparams &&
+		                   find_values_group(st->sql, st->sqllen, st->nparams, &st->group_at,
+		                                     &st->group_len) == 0 ? 1 : -1;
+	return st->values_state > 0;
+}
+
 /* The sets [first, first + n) one execute each. */
 static int execute_each(sqlkit_pstmt *st, const sqlkit_value *params, unsigned nparams,
                         size_t first, size_t n, int64_t *total)
@@ -1689,27 +1956,33 @@ static int my_execute_many(sqlkit_pstmt *st, const sqlkit_value *params, unsigne
 	if ((rc = claim(c, st)) < 0)
 		return rc;
 	while (first < nsets) {
-		size_t n = nsets - first;
+		size_t n = nsets - first, done = 0;
+		int64_t rows = 0;
 #if HAVE_BULK
-		if (c->bulk && nparams && n > 1 && !st->ncols) {
+		if (c->bulk && c->many_mode == MANY_AUTO && nparams && n > 1 && !st->ncols) {
 			/* batches well under the server's max_allowed_packet (16 MB by default) */
 			size_t bytes = 0, k;
-			int64_t rows = 0;
 			for (k = 0; k < n && k < BULK_MAX_SETS; k++) {
 				bytes += wire_bytes(params + (first + k) * nparams, nparams);
 				if (k && bytes > BULK_MAX_BYTES)
 					break;
 			}
-			n = k;
-			if ((rc = execute_bulk(st, params + first * nparams, nparams, first, n, &rows)) < 0)
+			if ((rc = execute_bulk(st, params + first * nparams, nparams, first, k, &rows)) < 0)
 				return rc;
 			if (rc == 1) {
 				total += rows > 0 ? rows : 0;
-				first += n;
+				first += k;
 				continue;
 			}
 		}
 #endif
+		if (c->many_mode != MANY_EACH && n > 1 && values_usable(st)) {
+			if ((rc = execute_values(st, params, nparams, first, n, &rows, &done)) < 0)
+				return rc;
+			total += rows > 0 ? rows : 0;
+			first += done;
+			continue;
+		}
 		if ((rc = execute_each(st, params, nparams, first, n, &total)) < 0)
 			return rc;
 		first += n;
