@@ -10,10 +10,11 @@
  * Query options: charset (default utf8mb4) or its tutorial name encoding,
  * unix_socket, connect_timeout, read_timeout, write_timeout, compress,
  * init_command, ssl_ca, ssl_capath, ssl_cert, ssl_key, ssl_cipher,
- * ssl_verify_cert, executemany_mode; an unknown name is an error. Text crosses the sqlkit API as
- * UTF-8 whatever the connection's character set: with another one (latin1...)
- * the plugin converts both ways, and a character the set cannot hold is a
- * DataError rather than a '?' in the table. See README in this folder.
+ * ssl_verify_cert, executemany_mode; an unknown name is an error. Text
+ * crosses the sqlkit API as UTF-8 whatever the connection's character set:
+ * with another one (latin1...) the plugin converts both ways, and a character
+ * the set cannot hold is a DataError rather than a '?' in the table. See README
+ * in this folder.
  *
  * Every statement is a server-side prepared statement (mysql_stmt_*) with '?'
  * markers and typed binds. Results stream: rows are fetched from the wire one
