@@ -85,6 +85,9 @@ static const bench_backend *const backends[] = {
 #ifdef BENCH_HAVE_PQ
 	&bench_postgresql,   /* needs $SQLKIT_BENCH_PG_URL; make bench starts a server */
 #endif
+#ifdef BENCH_HAVE_MYSQL
+	&bench_mysql,        /* needs $SQLKIT_BENCH_MYSQL_URL; make bench starts a server */
+#endif
 };
 #define NBACKENDS (sizeof backends / sizeof *backends)
 

@@ -1,12 +1,12 @@
 /*
  * bench/bench.h - what the runner (bench.c), the raw C API sides (one file per
- * database: sqlite_raw.c, pq_raw.c, later mysql_raw.c) and the sqlkit side
+ * database: sqlite_raw.c, pq_raw.c, my_raw.c) and the sqlkit side
  * (sqlkit_side.c) share.
  *
  * A workload is run by two "sides" that do the same work on the same kind of
  * database: the database's own C API, and sqlkit. A side is a small table of
  * functions (bench_side); a backend is one database set-up (SQLite in memory,
- * SQLite on a file, PostgreSQL, later MariaDB) naming its raw side and how
+ * SQLite on a file, PostgreSQL, MariaDB) naming its raw side and how
  * to find its databases. Adding a database means writing one raw side and one
  * or more bench_backend entries, nothing else.
  *
@@ -94,7 +94,7 @@ typedef struct bench_target {
  * connection. The runner times insert, insertmany, fetch and lookup whole,
  * and nothing else. */
 typedef struct bench_side {
-	const char *name;                  /* "sqlite3", "libpq", "sqlkit" */
+	const char *name;                  /* "sqlite3", "libpq", "mysqlclient", "sqlkit" */
 	int (*open)(void **h, const bench_target *t);
 	void (*close)(void *h);
 	/* Run one statement without parameters or rows (DDL, INSERT ... SELECT). */
@@ -142,6 +142,10 @@ extern const bench_backend bench_sqlite_file;
 /* pq_raw.c, built (and BENCH_HAVE_PQ defined) only when configure found libpq.
  * Its server comes from $SQLKIT_BENCH_PG_URL; without one it is skipped. */
 extern const bench_backend bench_postgresql;
+/* my_raw.c, built (and BENCH_HAVE_MYSQL defined) only when configure found the
+ * MySQL client library. Its server comes from $SQLKIT_BENCH_MYSQL_URL; without
+ * one it is skipped. */
+extern const bench_backend bench_mysql;
 
 /* The pool workload: check a connection out of an engine on url and give it back,
  * ops times in all, split over nthreads threads; *seconds is the wall time.
