@@ -410,6 +410,44 @@ static void test_mysql__executemany_batches(void **state)
 	sqlkit_conn_close(c);
 }
 
+/* Array binding of dates and times, and a batch with a failing set that the
+ * message names. */
+static void test_mysql__executemany_dates_and_the_failing_set(void **state)
+{
+	enum { N = 300 };
+	static sqlkit_param sets[N * 3];
+	sqlkit_conn *c = open_conn(NULL);
+	const char *ins = "INSERT INTO my_dates (id, d, ts) VALUES (:id, :d, :ts)";
+	int64_t rows = 0, before, after;
+	int i;
+
+	(void)state;
+	exec(c, "DROP TABLE IF EXISTS my_dates");
+	exec(c, "CREATE TABLE my_dates (id INT PRIMARY KEY, d DATE, ts DATETIME(6))");
+	for (i = 0; i < N; i++) {
+		sets[i * 3 + 0] = SQLKIT_PARAM("id", sqlkit_int(i + 1));
+		sets[i * 3 + 1] = SQLKIT_PARAM("d", sqlkit_date(2024, 1 + i % 12, 1 + i % 28));
+		sets[i * 3 + 2] = SQLKIT_PARAM("ts", sqlkit_datetime_v(2000 + i % 50, 2, 29 - (i % 50 != 0 && (2000 + i % 50) % 4 != 0), 23, 59, 58, i));
+	}
+	before = one_int(c, STMT_EXECUTES, NULL, 0);
+	OK(sqlkit_conn_executemany(c, ins, sets, 3, N, &rows));
+	after = one_int(c, STMT_EXECUTES, NULL, 0);
+	assert_int_equal(rows, N);
+	assert_true(after - before - 1 <= 2);
+	assert_int_equal(one_int(c, "SELECT COUNT(*) FROM my_dates WHERE d = '2024-12-20' AND id = 300",
+	                         NULL, 0), 1);
+	assert_int_equal(one_int(c, "SELECT MICROSECOND(ts) FROM my_dates WHERE id = 300", NULL, 0), 299);
+
+	/* set 201 repeats a key: the message names it, and nothing of the batch stays */
+	exec(c, "DELETE FROM my_dates");
+	sets[200 * 3 + 0] = SQLKIT_PARAM("id", sqlkit_int(7));
+	FAILS(sqlkit_conn_executemany(c, ins, sets, 3, N, &rows), SQLKIT_ECONSTRAINT);
+	assert_message_has("parameter set 201");
+	assert_int_equal(one_int(c, "SELECT COUNT(*) FROM my_dates", NULL, 0), 0);
+	exec(c, "DROP TABLE my_dates");
+	sqlkit_conn_close(c);
+}
+
 /* Run N inserts through executemany on a connection with ?executemany_mode=mode
  * and return the server's statement executions it took. */
 static int64_t many_in_mode(const char *mode, const char *ins, int n, int base, int64_t want_rows)
@@ -531,6 +569,90 @@ static void test_mysql__a_second_statement_while_a_result_streams(void **state)
 	sqlkit_conn_close(c);
 }
 
+/* A cached statement whose table gains a column; a CALL read to its end; a first
+ * row longer than the first fetch buffer. The connection stays usable. */
+static void test_mysql__statements_that_change_under_us(void **state)
+{
+	sqlkit_conn *c = open_conn(NULL);
+	sqlkit_result *r;
+	const sqlkit_row *row;
+
+	(void)state;
+	exec(c, "DROP TABLE IF EXISTS my_shape");
+	exec(c, "DROP PROCEDURE IF EXISTS my_proc");
+	exec(c, "CREATE TABLE my_shape (a INT)");
+	exec(c, "INSERT INTO my_shape VALUES (1)");
+	OK(sqlkit_conn_execute(&r, c, "SELECT * FROM my_shape", NULL, 0));
+	assert_int_equal(sqlkit_result_column_count(r), 1);
+	sqlkit_result_free(r);
+	exec(c, "ALTER TABLE my_shape ADD COLUMN b VARCHAR(10) DEFAULT 'new'");
+	OK(sqlkit_conn_execute(&r, c, "SELECT * FROM my_shape", NULL, 0));   /* the cached one */
+	assert_int_equal(sqlkit_result_column_count(r), 2);
+	OK(sqlkit_result_fetchone(&row, r));
+	assert_non_null(row);
+	assert_string_equal(sqlkit_row_text(row, 1), "new");
+	sqlkit_result_free(r);
+	OK(sqlkit_conn_begin(c));
+	OK(sqlkit_conn_commit(c));
+
+	exec(c, "CREATE PROCEDURE my_proc() SELECT a, b FROM my_shape");
+	OK(sqlkit_conn_execute(&r, c, "CALL my_proc()", NULL, 0));
+	OK(sqlkit_result_fetchone(&row, r));
+	assert_non_null(row);
+	assert_int_equal(sqlkit_row_int(row, 0), 1);
+	OK(sqlkit_result_fetchone(&row, r));
+	assert_null(row);
+	sqlkit_result_free(r);
+	OK(sqlkit_conn_begin(c));               /* not "commands out of sync" */
+	OK(sqlkit_conn_commit(c));
+	assert_int_equal(one_int(c, "SELECT COUNT(*) FROM my_shape", NULL, 0), 1);
+
+	OK(sqlkit_conn_execute(&r, c, "SELECT REPEAT('y', 50000) AS big, 7 AS n", NULL, 0));
+	OK(sqlkit_result_fetchone(&row, r));
+	assert_non_null(row);
+	assert_int_equal(sqlkit_row_value(row, 0)->u.s.len, 50000);
+	assert_int_equal(sqlkit_row_value(row, 0)->u.s.ptr[49999], 'y');
+	assert_int_equal(sqlkit_row_int(row, 1), 7);
+	sqlkit_result_free(r);
+	exec(c, "DROP PROCEDURE my_proc");
+	exec(c, "DROP TABLE my_shape");
+	sqlkit_conn_close(c);
+}
+
+/* A result being read into memory when its connection is killed: the rows that
+ * arrived are served, then the error, not a result that quietly ends. */
+static void test_mysql__a_result_cut_by_a_lost_connection_says_so(void **state)
+{
+	sqlkit_conn *c = open_conn(NULL), *killer = open_conn(NULL);
+	sqlkit_result *r;
+	const sqlkit_row *row;
+	sqlkit_param id;
+	int64_t seen = 0;
+	int rc;
+
+	(void)state;
+	exec(c, "SET SESSION max_recursive_iterations = 1000000");
+	id = SQLKIT_PARAM("id", sqlkit_int(one_int(c, "SELECT CONNECTION_ID()", NULL, 0)));
+	/* some 40 MB: far more than the socket buffers hold */
+	OK(sqlkit_conn_execute(&r, c, "WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 "
+	                       "FROM seq WHERE n < 400000) SELECT n, REPEAT('z', 100) FROM seq", NULL, 0));
+	OK(sqlkit_result_fetchone(&row, r));
+	assert_non_null(row);
+	OK(sqlkit_conn_execute(NULL, killer, "KILL :id", &id, 1));
+	/* another statement needs the connection: the rest is read, and cut short */
+	FAILS(sqlkit_conn_execute(NULL, c, "SELECT 1", NULL, 0), SQLKIT_EDISCONNECTED);
+	while ((rc = sqlkit_result_fetchone(&row, r)) == 0 && row)
+		seen++;
+	if (rc != SQLKIT_EDISCONNECTED)
+		fail_msg("after %lld rows the result ended with %d, not SQLKIT_EDISCONNECTED",
+		         (long long)seen, rc);
+	assert_true(seen < 399999);
+	assert_true(sqlkit_error_last()->connection_dead);
+	sqlkit_result_free(r);
+	sqlkit_conn_close(c);
+	sqlkit_conn_close(killer);
+}
+
 /* ---------------------------------------------------------------- types */
 
 static void test_mysql__mysql_types(void **state)
@@ -582,7 +704,10 @@ int main(void)
 		cmocka_unit_test(test_mysql__killed_connection_is_dead_and_the_pool_recovers),
 		cmocka_unit_test(test_mysql__executemany_batches),
 		cmocka_unit_test(test_mysql__executemany_modes),
+		cmocka_unit_test(test_mysql__executemany_dates_and_the_failing_set),
 		cmocka_unit_test(test_mysql__a_second_statement_while_a_result_streams),
+		cmocka_unit_test(test_mysql__statements_that_change_under_us),
+		cmocka_unit_test(test_mysql__a_result_cut_by_a_lost_connection_says_so),
 		cmocka_unit_test(test_mysql__mysql_types),
 	};
 	int rc = cmocka_run_group_tests(tests, setup, NULL);

@@ -151,6 +151,10 @@ struct sqlkit_pstmt {
 	int state;
 	int on_wire;                   /* rows still to be read from the server */
 	spooled spool;
+	/* why the spool stopped short (reported once its rows are served): 0 or a code */
+	int deferred;
+	unsigned deferred_errno;
+	char deferred_msg[256];
 	int64_t affected;
 	/* executemany as one INSERT ... VALUES (...), (...) of many rows */
 	int values_state;              /* 0 not looked at, 1 usable, -1 not such an INSERT */
@@ -712,11 +716,9 @@ static sqlkit_type field_type(const MYSQL_FIELD *f, int *text)
 		return SQLKIT_TYPE_TIME;
 	case MYSQL_TYPE_DATETIME: case MYSQL_TYPE_TIMESTAMP:
 		return SQLKIT_TYPE_DATETIME;
-#if defined(MYSQL_TYPE_JSON) || !defined(LIBMARIADB)
-	case MYSQL_TYPE_JSON:
+	case 245:                 /* MYSQL_TYPE_JSON, MySQL 8 (charset 63: not a BLOB) */
 		*text = 1;
 		return SQLKIT_TYPE_JSON;
-#endif
 	case MYSQL_TYPE_NULL:
 		return SQLKIT_TYPE_NULL;
 	case MYSQL_TYPE_GEOMETRY:
@@ -875,16 +877,30 @@ static int refetch_truncated(sqlkit_pstmt *st)
 		bind_column(st, i);
 		if (mysql_stmt_fetch_column(st->my, b, i, 0))
 			return my_fail(st->conn, st->my, "fetch", st->sql, st->sqllen, NO_SET);
-		st->bound = 0;
+		st->bound = 0;    /* the bigger buffers are given to the library before the next fetch */
 	}
-	return bind_result(st);
+	return 0;
+}
+
+/* After a result's last row: the further results a CALL leaves (its status
+ * among them) are read and dropped, so the connection is free again. */
+static void drain_more(sqlkit_pstmt *st)
+{
+	while (mysql_stmt_more_results(st->my)) {
+		if (mysql_stmt_next_result(st->my) != 0)
+			break;
+		mysql_stmt_free_result(st->my);
+	}
 }
 
 /* Fetch the next row from the wire: 1 row, 0 done, < 0 error. */
 static int fetch_wire(sqlkit_pstmt *st)
 {
-	int r = mysql_stmt_fetch(st->my), rc;
+	int r, rc;
 
+	if ((rc = bind_result(st)) < 0)
+		return rc;
+	r = mysql_stmt_fetch(st->my);
 	if (r == 0)
 		return 1;
 	if (r == MYSQL_DATA_TRUNCATED)
@@ -892,8 +908,10 @@ static int fetch_wire(sqlkit_pstmt *st)
 	st->on_wire = 0;
 	if (st->conn->streaming == st)
 		st->conn->streaming = NULL;
-	if (r == MYSQL_NO_DATA)
+	if (r == MYSQL_NO_DATA) {
+		drain_more(st);
 		return 0;
+	}
 	return my_fail(st->conn, st->my, "fetch", st->sql, st->sqllen, NO_SET);
 }
 
@@ -972,13 +990,13 @@ static int spool_rest(sqlkit_pstmt *st)
 	for (i = 0; i < st->ncols; i++) {
 		memset(&st->cols[i].data, 0, sizeof st->cols[i].data);
 		memset(&st->cols[i].conv, 0, sizeof st->cols[i].conv);
-		if (saved[i].data.cap && (rc = grow(&st->cols[i].data, saved[i].data.cap)) < 0)
-			break;
-		bind_column(st, i);
 	}
+	for (i = 0; i < st->ncols && rc == 0; i++)
+		if (saved[i].data.cap)
+			rc = grow(&st->cols[i].data, saved[i].data.cap);
+	for (i = 0; i < st->ncols; i++)
+		bind_column(st, i);
 	st->bound = 0;
-	if (rc == 0)
-		rc = bind_result(st);
 	while (rc == 0 && (r = fetch_wire(st)) != 0) {
 		if (r < 0) {
 			rc = r;
@@ -993,8 +1011,15 @@ static int spool_rest(sqlkit_pstmt *st)
 	}
 	host->free(saved);
 	st->bound = 0;
-	if (st->on_wire) {          /* failed part way: drop the rest */
-		mysql_stmt_free_result(st->my);
+	if (rc < 0) {
+		/* The rows read so far are served; then the caller of this result hears
+		 * why the rest is missing, instead of a result that merely ends. */
+		st->deferred = rc;
+		st->deferred_errno = mysql_stmt_errno(st->my);
+		snprintf(st->deferred_msg, sizeof st->deferred_msg, "%s",
+		         mysql_stmt_errno(st->my) ? mysql_stmt_error(st->my) : "out of memory");
+		if (st->on_wire && !st->conn->dead)
+			mysql_stmt_free_result(st->my);
 		st->on_wire = 0;
 	}
 	if (st->conn->streaming == st)
@@ -1047,8 +1072,11 @@ static void my_reset(sqlkit_pstmt *st)
 {
 	if (st->on_wire) {
 		mysql_stmt_free_result(st->my);
+		if (!st->conn->dead)
+			drain_more(st);
 		st->on_wire = 0;
 	}
+	st->deferred = 0;
 	if (st->conn->streaming == st)
 		st->conn->streaming = NULL;
 	spool_free(&st->spool);
@@ -1062,10 +1090,14 @@ static void my_finalize(sqlkit_pstmt *st)
 	if (!st)
 		return;
 	my_reset(st);
+	/* Closing talks to the server: a result another statement is streaming is
+	 * read into memory first, or the close would read its rows. */
+	if (!st->conn->dead)
+		(void)claim(st->conn, st);
 	if (st->my)
 		mysql_stmt_close(st->my);
 	free_columns(st);
-	for (i = 0; i < st->nparams; i++)
+	for (i = 0; st->pconv && i < st->nparams; i++)
 		buf_free(&st->pconv[i]);
 	host->free(st->pconv);
 	for (i = 0; i < 2; i++)
@@ -1336,6 +1368,24 @@ static int after_execute(sqlkit_pstmt *st, int *has_row)
 	return 0;
 }
 
+/* A new server-side statement for st's SQL, and its result's new shape. */
+static int reprepare(sqlkit_pstmt *st)
+{
+	MYSQL_STMT *h;
+	int rc;
+
+	mysql_stmt_free_result(st->my);
+	if (!(h = mysql_stmt_init(st->conn->my)))
+		return oom();
+	if ((rc = prepare_text(st->conn, h, st->sql, st->sqllen)) < 0) {
+		mysql_stmt_close(h);
+		return rc;
+	}
+	mysql_stmt_close(st->my);
+	st->my = h;
+	return load_columns(st);
+}
+
 static int my_execute(sqlkit_pstmt *st, const sqlkit_value *params, unsigned nparams,
                       int *has_row)
 {
@@ -1352,8 +1402,13 @@ static int my_execute(sqlkit_pstmt *st, const sqlkit_value *params, unsigned npa
 		my_reset(st);
 	if ((rc = claim(c, st)) < 0 || (rc = bind_params(st, params, NO_SET)) < 0)
 		return rc;
-	if (mysql_stmt_execute(st->my))
-		return my_fail(c, st->my, NULL, st->sql, st->sqllen, NO_SET);
+	if (mysql_stmt_execute(st->my)) {
+		/* The table changed under the statement and its result has another
+		 * number of columns (CR_NEW_STMT_METADATA): prepare it again, once. */
+		if (mysql_stmt_errno(st->my) != 2057 || (rc = reprepare(st)) < 0 ||
+		    (rc = bind_params(st, params, NO_SET)) < 0 || mysql_stmt_execute(st->my))
+			return rc < 0 ? rc : my_fail(c, st->my, NULL, st->sql, st->sqllen, NO_SET);
+	}
 	return after_execute(st, has_row);
 }
 
@@ -1363,12 +1418,21 @@ static int my_step(sqlkit_pstmt *st)
 
 	if (st->state != ST_ROW)
 		return 0;
-	if (st->spool.count)
+	if (st->spool.count || st->deferred)
 		rc = unspool(st);
 	else if (st->on_wire)
 		rc = fetch_wire(st);
 	else
 		rc = 0;
+	if (rc == 0 && st->deferred) {
+		int dead = dead_errno(st->deferred_errno) || st->conn->dead;
+		rc = host->error(dead ? SQLKIT_EDISCONNECTED : st->deferred,
+		                 dead ? SQLKIT_ERRCLASS_OPERATIONAL : SQLKIT_ERRCLASS_DATABASE,
+		                 dead ? "08S01" : NULL, (int)st->deferred_errno, dead,
+		                 "the rest of the result could not be read when another statement "
+		                 "needed the connection: %s", st->deferred_msg);
+		st->deferred = 0;
+	}
 	if (rc <= 0)
 		st->state = ST_DONE;
 	return rc;
@@ -1512,6 +1576,10 @@ typedef struct bulk {
 	char *ind;                      /* nparams x nsets indicators */
 	void **arrays;                  /* per parameter: the value array */
 	unsigned long **lens;           /* per parameter: lengths (strings) */
+	/* per parameter: pointers to each set's MYSQL_TIME. Connector/C reads the
+	 * buffer of a type without a fixed wire size (strings, blobs, dates and
+	 * times) as an array of pointers, one per set. */
+	void ***times;
 } bulk;
 
 static void bulk_free(bulk *k, unsigned nparams)
@@ -1524,6 +1592,10 @@ static void bulk_free(bulk *k, unsigned nparams)
 	if (k->lens)
 		for (i = 0; i < nparams; i++)
 			host->free(k->lens[i]);
+	if (k->times)
+		for (i = 0; i < nparams; i++)
+			host->free(k->times[i]);
+	host->free(k->times);
 	host->free(k->b);
 	host->free(k->ind);
 	host->free(k->arrays);
@@ -1569,7 +1641,8 @@ static int execute_bulk(sqlkit_pstmt *st, const sqlkit_value *params, unsigned n
 			return 0;
 	if (!(k.b = host->calloc(nparams, sizeof *k.b)) || !(k.ind = host->calloc(nparams, nsets)) ||
 	    !(k.arrays = host->calloc(nparams, sizeof *k.arrays)) ||
-	    !(k.lens = host->calloc(nparams, sizeof *k.lens))) {
+	    !(k.lens = host->calloc(nparams, sizeof *k.lens)) ||
+	    !(k.times = host->calloc(nparams, sizeof *k.times))) {
 		bulk_free(&k, nparams);
 		return oom();
 	}
@@ -1615,6 +1688,16 @@ static int execute_bulk(sqlkit_pstmt *st, const sqlkit_value *params, unsigned n
 		if (rc == 0 && !(k.arrays[i] = host->calloc(nsets, esize)))
 			rc = oom();
 		b->buffer = k.arrays[i];
+		if (rc == 0 && (type == SQLKIT_TYPE_DATE || type == SQLKIT_TYPE_TIME ||
+		                type == SQLKIT_TYPE_DATETIME)) {
+			if (!(k.times[i] = host->calloc(nsets, sizeof *k.times[i]))) {
+				rc = oom();
+			} else {
+				for (s = 0; s < nsets; s++)
+					k.times[i][s] = &((MYSQL_TIME *)k.arrays[i])[s];
+				b->buffer = k.times[i];
+			}
+		}
 		for (s = 0; rc == 0 && s < nsets; s++) {
 			const sqlkit_value *v = &params[s * nparams + i];
 			if (v->type == SQLKIT_TYPE_NULL) {
@@ -1873,6 +1956,7 @@ static int execute_values(sqlkit_pstmt *st, const sqlkit_value *params, unsigned
 			                     &st->mpv[j], &st->mlen[j], &st->mconv[j], first + r + 1)) < 0)
 				return rc;
 		}
+	*done = k;
 	if (mysql_stmt_bind_param(h, st->mbind))
 		return my_fail(st->conn, h, "executemany", st->sql, st->sqllen, NO_SET);
 	if (mysql_stmt_execute(h)) {
@@ -1938,6 +2022,24 @@ static size_t wire_bytes(const sqlkit_value *set, unsigned nparams)
 	return n;
 }
 
+/* A batch sent as one statement failed with rc: the server does not say which
+ * set. The statement was undone as a whole, so the sets are run again one by
+ * one up to the one that fails, whose error (with "(parameter set N)") is what
+ * executemany reports; the core then rolls the whole executemany back. Only for
+ * errors of the data (a constraint, a bad value), never on a lost connection. */
+static int find_failing_set(sqlkit_pstmt *st, const sqlkit_value *params, unsigned nparams,
+                            size_t first, size_t n, int rc)
+{
+	int64_t ignored = 0;
+	int again;
+
+	if (st->conn->dead || (rc != SQLKIT_ECONSTRAINT && rc != SQLKIT_ERROR))
+		return rc;
+	if ((again = execute_each(st, params, nparams, first, n, &ignored)) < 0)
+		return again;
+	return rc;   /* every set went in one by one: the batch's own error stands */
+}
+
 static int my_execute_many(sqlkit_pstmt *st, const sqlkit_value *params, unsigned nparams,
                            size_t nsets, int64_t *rows_affected)
 {
@@ -1969,7 +2071,7 @@ static int my_execute_many(sqlkit_pstmt *st, const sqlkit_value *params, unsigne
 					break;
 			}
 			if ((rc = execute_bulk(st, params + first * nparams, nparams, first, k, &rows)) < 0)
-				return rc;
+				return find_failing_set(st, params, nparams, first, k, rc);
 			if (rc == 1) {
 				total += rows > 0 ? rows : 0;
 				first += k;
@@ -1979,7 +2081,7 @@ static int my_execute_many(sqlkit_pstmt *st, const sqlkit_value *params, unsigne
 #endif
 		if (c->many_mode != MANY_EACH && n > 1 && values_usable(st)) {
 			if ((rc = execute_values(st, params, nparams, first, n, &rows, &done)) < 0)
-				return rc;
+				return find_failing_set(st, params, nparams, first, done ? done : n, rc);
 			total += rows > 0 ? rows : 0;
 			first += done;
 			continue;
