@@ -29,14 +29,20 @@
  *   echo        one row: every parameter back, as the type it came as
  *   types       one row with a column of every type the tests read
  *   rows N      N rows of one INT column "n" (1..N)
- *   count N     no rows, N rows affected
+ *   count N     no rows, N rows affected (in the DONEINPROC of the statement, as
+ *               SQL Server does; the DONEPROC has no count); with SCOPE_IDENTITY()
+ *               the identity result follows, its ROWCOUNT_BIG() N
+ *   empty       one row: XML "x" (empty, not NULL), XML "y" ("<a/>") and
+ *               SQL_VARIANT "v" (an empty NVARCHAR, not NULL)
  *   error N     a server ERROR token with error number N (2627, 2601, 208, 547,
  *               515, 102, 1205, 8134...), then DONE(ERROR)
  *   drop        the connection is closed without an answer
  *
  * Without a comment: an INSERT with "OUTPUT inserted." gets one row (INT "id"
- * 101); a statement with "SCOPE_IDENTITY()" gets a result with one BIGINT 77;
- * INSERT, UPDATE and DELETE count 1 row; anything else is DONE.
+ * 101); a statement with "SCOPE_IDENTITY()" gets a result with one BIGINT 77
+ * (and a BIGINT "sqlkit_rowcount", the INSERT's count, when it asks for
+ * ROWCOUNT_BIG() too); INSERT, UPDATE and DELETE count 1 row; anything else
+ * is DONE.
  *
  * Stop it with SIGTERM to its process group. Test code only: no TLS, no
  * authentication, trusts its one client.
@@ -892,6 +898,54 @@ static const char *error_text(int number, int *klass)
 	}
 }
 
+/* The SELECT of SCOPE_IDENTITY() after an INSERT that counted n rows. */
+static void answer_identity(buf *b, const char *sql, int more_token, int in_proc, uint64_t n)
+{
+	static const unsigned char t_big[] = { 0x26, 8 };
+	col c[2];
+	int counted = strstr(sql, "ROWCOUNT_BIG() AS [sqlkit_rowcount]") != NULL;
+
+	c[0] = mkcol(strstr(sql, "[sqlkit_identity]") ? "sqlkit_identity" : "id", sizeof t_big, t_big);
+	c[1] = mkcol("sqlkit_rowcount", sizeof t_big, t_big);
+	colmetadata(b, c, counted ? 2 : 1);
+	put1(b, T_ROW);
+	put1(b, 8);
+	put8(b, 77);
+	if (counted) {
+		put1(b, 8);
+		put8(b, n);
+	}
+	done(b, more_token, DONE_COUNT | (in_proc ? DONE_MORE : 0), 1);
+}
+
+/* A SQL_VARIANT value holding an NVARCHAR of n UTF-16 bytes. */
+static void put_variant_nvarchar(buf *b, const unsigned char *p, size_t n)
+{
+	put4(b, (uint32_t)(2 + 7 + n));
+	put1(b, 0xe7);               /* base type NVARCHAR */
+	put1(b, 7);                  /* its properties: collation, max length */
+	put(b, collation, 5);
+	put2(b, 8000);
+	put(b, p, n);
+}
+
+static void answer_empty(buf *b)
+{
+	static const unsigned char t_xml[] = { 0xf1, 0 },    /* XML, no schema */
+		t_var[] = { 0x62, 0x50, 0x1f, 0, 0 };          /* SQL_VARIANT, 8016 */
+	static const unsigned char y[] = { '<', 0, 'a', 0, '/', 0, '>', 0 };
+	col c[3];
+
+	c[0] = mkcol("x", sizeof t_xml, t_xml);
+	c[1] = mkcol("y", sizeof t_xml, t_xml);
+	c[2] = mkcol("v", sizeof t_var, t_var);
+	colmetadata(b, c, 3);
+	put1(b, T_ROW);
+	put_plp(b, (const unsigned char *)"", 0);
+	put_plp(b, y, sizeof y);
+	put_variant_nvarchar(b, (const unsigned char *)"", 0);
+}
+
 /* The answer to one statement (batch text or sp_executesql). Returns 0, or -1
  * to drop the connection. */
 static int answer(buf *b, const char *sql, param *ps, size_t np, int in_proc)
@@ -921,8 +975,13 @@ static int answer(buf *b, const char *sql, param *ps, size_t np, int in_proc)
 			}
 			done(b, more_token, DONE_COUNT | (in_proc ? DONE_MORE : 0), (uint64_t)n);
 		} else if (word_at(d, "count ")) {
-			done(b, more_token, DONE_COUNT | (in_proc ? DONE_MORE : 0),
-			     (uint64_t)strtol(d + 6, NULL, 10));
+			uint64_t n = (uint64_t)strtol(d + 6, NULL, 10);
+			done(b, more_token, DONE_COUNT | (in_proc ? DONE_MORE : 0), n);
+			if (strstr(sql, "SCOPE_IDENTITY()"))
+				answer_identity(b, sql, more_token, in_proc, n);
+		} else if (word_at(d, "empty")) {
+			answer_empty(b);
+			done(b, more_token, DONE_COUNT | (in_proc ? DONE_MORE : 0), 1);
 		} else if (word_at(d, "error ")) {
 			int klass, number = (int)strtol(d + 6, NULL, 10);
 			const char *msg = error_text(number, &klass);
@@ -947,16 +1006,8 @@ static int answer(buf *b, const char *sql, param *ps, size_t np, int in_proc)
 	} else if (!strstr(sql, "SCOPE_IDENTITY()")) {
 		done(b, more_token, in_proc ? DONE_MORE : 0, 0);
 	}
-	if (strstr(sql, "SCOPE_IDENTITY()")) {
-		static const unsigned char t_big[] = { 0x26, 8 };
-		col c = mkcol(strstr(sql, "[sqlkit_identity]") ? "sqlkit_identity" : "id", sizeof t_big,
-		              t_big);
-		colmetadata(b, &c, 1);
-		put1(b, T_ROW);
-		put1(b, 8);
-		put8(b, 77);
-		done(b, more_token, DONE_COUNT | (in_proc ? DONE_MORE : 0), 1);
-	}
+	if (strstr(sql, "SCOPE_IDENTITY()"))
+		answer_identity(b, sql, more_token, in_proc, 1);
 	return 0;
 }
 

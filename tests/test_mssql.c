@@ -329,12 +329,14 @@ static void test_mssql__values_travel_as_typed_parameters(void **state)
 		                       ":day, :ts, :tz, :tm, :u, :bin, :nul, :empty, :noblob)", p, 13));
 	}
 	rec = last_record("RPC ");
+	/* a NULL of no known type is the NULL constant in the SQL, not declared */
 	assert_has(rec, "PARAMS @P1 float, @P2 bit, @P3 decimal(30,10), @P4 decimal(4,4), @P5 date, "
 	           "@P6 datetime2(7), @P7 datetimeoffset(7), @P8 time(7), @P9 uniqueidentifier, "
-	           "@P10 varbinary(max), @P11 nvarchar(4000), @P12 nvarchar(4000), "
-	           "@P13 varbinary(max) [");
+	           "@P10 varbinary(max), @P12 nvarchar(4000), @P13 varbinary(max) [");
 	/* an empty text or blob is set in the statement (db-lib would send NULL) */
 	assert_has(rec, "STMT SET @P12 = N'';\\nSET @P13 = 0x;\\nINSERT INTO t OUTPUT inserted.id VALUES (@P1,");
+	assert_has(rec, "@P9, @P10, NULL, @P12, @P13) [");
+	assert_lacks(rec, "PARAM @P11");
 	assert_has(rec, "PARAM @P1 fltn(8) 2.5\n");
 	assert_has(rec, "PARAM @P2 bitn 1\n");
 	assert_has(rec, "-12345678901234567890.0123456789\n");
@@ -345,7 +347,6 @@ static void test_mssql__values_travel_as_typed_parameters(void **state)
 	assert_has(rec, "PARAM @P8 timen(7) 13:14:15.5000000\n");
 	assert_has(rec, "PARAM @P9 nvarchar(36) 12345678-9abc-def0-1234-56789abcdef0\n");
 	assert_has(rec, "PARAM @P10 varbinary(3) 0x0001fe\n");
-	assert_has(rec, "PARAM @P11 nvarchar(1) NULL\n");
 	free(rec);
 
 	/* a NULL takes the type its parameter had before */
@@ -359,6 +360,64 @@ static void test_mssql__values_travel_as_typed_parameters(void **state)
 	assert_has(rec, "PARAMS @P1 varbinary(max) [");
 	assert_has(rec, "PARAM @P1 varbinary(1) NULL\n");
 	free(rec);
+
+	/* only placeholders become NULL: not text in strings, quoted names or
+	 * comments, nor @P10 for @P1 */
+	{
+		sqlkit_param p[10] = {
+			P("a", sqlkit_null()), P("b", sqlkit_int(1)), P("c", sqlkit_int(2)),
+			P("d", sqlkit_int(3)), P("e", sqlkit_int(4)), P("f", sqlkit_int(5)),
+			P("g", sqlkit_int(6)), P("h", sqlkit_int(7)), P("i", sqlkit_int(8)),
+			P("j", sqlkit_int(9))
+		};
+		OK(sqlkit_conn_execute(NULL, c, "SELECT :a AS a, '@P1 it''s' AS \"@P1\", [@P1]] x] /* @P1 "
+		                       "/* @P1 */ @P1 */ FROM t WHERE x = :a -- @P1\n AND y IN (:b, :c, "
+		                       ":d, :e, :f, :g, :h, :i, :j)", p, 10));
+	}
+	rec = last_record("RPC ");
+	assert_has(rec, "STMT SELECT NULL AS a, '@P1 it''s' AS \"@P1\", [@P1]] x] /* @P1 /* @P1 */ "
+	           "@P1 */ FROM t WHERE x = NULL -- @P1\\n AND y IN (@P2, @P3, @P4, @P5, @P6, @P7, "
+	           "@P8, @P9, @P10) [");
+	assert_has(rec, "PARAMS @P2 bigint, @P3 bigint,");
+	assert_lacks(rec, "@P1 bigint");
+	assert_lacks(rec, "PARAM @P1 ");
+	assert_has(rec, "PARAM @P10 intn(8) 9\n");
+	free(rec);
+	/* only such NULLs: no declaration at all; once typed, a NULL keeps the type */
+	{
+		sqlkit_param p = P("v", sqlkit_null());
+		OK(sqlkit_conn_execute(NULL, c, "SELECT :v", &p, 1));
+		rec = last_record("RPC ");
+		assert_has(rec, "STMT SELECT NULL [");
+		assert_lacks(rec, "PARAMS");
+		assert_lacks(rec, "PARAM @P1");
+		free(rec);
+	}
+
+	/* a day its month does not have is refused, naming the parameter */
+	{
+		static const struct { int y, m, d, ok; } days[] = {
+			{ 2023, 2, 30, 0 }, { 2023, 2, 29, 0 }, { 2100, 2, 29, 0 }, { 2023, 4, 31, 0 },
+			{ 2023, 6, 31, 0 }, { 2000, 2, 29, 1 }, { 2024, 2, 29, 1 }, { 2023, 12, 31, 1 },
+		};
+		size_t k;
+		for (k = 0; k < sizeof days / sizeof days[0]; k++) {
+			sqlkit_param p[2] = { P("n", sqlkit_int(1)),
+			                      P("d", sqlkit_date(days[k].y, days[k].m, days[k].d)) };
+			char text[16];
+			if (days[k].ok) {
+				OK(sqlkit_conn_execute(NULL, c, "SELECT :n, :d", p, 2));
+				continue;
+			}
+			FAILS(sqlkit_conn_execute(NULL, c, "SELECT :n, :d", p, 2), SQLKIT_EPARAM);
+			assert_message_has("@P2");
+			snprintf(text, sizeof text, "%04d-%02d-%02d", days[k].y, days[k].m, days[k].d);
+			assert_message_has(text);
+			p[1] = P("d", sqlkit_datetime_v(days[k].y, days[k].m, days[k].d, 12, 0, 0, 0));
+			FAILS(sqlkit_conn_execute(NULL, c, "SELECT :n, :d", p, 2), SQLKIT_EPARAM);
+			assert_message_has("@P2");
+		}
+	}
 
 	/* values SQL Server cannot take are refused before anything is sent */
 	{
@@ -510,6 +569,32 @@ static void test_mssql__typed_rows(void **state)
 	sqlkit_conn_close(c);
 }
 
+/* An empty value (not NULL) of a type read as text (XML) or through
+ * dbconvert() (SQL_VARIANT) is empty, not blanks. */
+static void test_mssql__empty_values_are_empty(void **state)
+{
+	sqlkit_conn *c = open_conn();
+	sqlkit_result *r;
+	const sqlkit_row *row;
+	const sqlkit_value *v;
+
+	(void)state;
+	OK(sqlkit_conn_execute(&r, c, "SELECT /*tds empty*/ x, y, v", NULL, 0));
+	OK(sqlkit_result_fetchone(&row, r));
+	assert_non_null(row);
+	v = sqlkit_row_value(row, 0);
+	assert_int_equal(v->type, SQLKIT_TYPE_TEXT);
+	assert_int_equal(v->u.s.len, 0);
+	assert_string_equal(sqlkit_row_text(row, 0), "");
+	assert_string_equal(sqlkit_row_text(row, 1), "<a/>");
+	v = sqlkit_row_value(row, 2);
+	assert_int_equal(v->type, SQLKIT_TYPE_TEXT);
+	if (v->u.s.len != 0)
+		fail_msg("an empty SQL_VARIANT reads as \"%.*s\"", (int)v->u.s.len, v->u.s.ptr);
+	sqlkit_result_free(r);
+	sqlkit_conn_close(c);
+}
+
 static void test_mssql__rows_stream_and_make_room(void **state)
 {
 	sqlkit_conn *c = open_conn();
@@ -532,10 +617,58 @@ static void test_mssql__rows_stream_and_make_room(void **state)
 	assert_int_equal(n, 50);
 	sqlkit_result_free(r);
 
-	/* rows affected */
-	OK(sqlkit_conn_execute(&r, c, "UPDATE t SET a = 1 /*tds count 3*/", NULL, 0));
-	assert_int_equal(sqlkit_result_rowcount(r), 3);
-	sqlkit_result_free(r);
+	sqlkit_conn_close(c);
+}
+
+/* rows_affected: the count of an UPDATE or DELETE travels in the DONEINPROC
+ * of its statement inside sp_executesql (the DONEPROC has none); an INSERT's
+ * comes with its identity (FreeTDS shows no count of a statement without
+ * rows that another result follows). */
+static void test_mssql__rows_affected(void **state)
+{
+	static const struct { const char *sql; int64_t count; } cases[] = {
+		{ "UPDATE t SET a = 1 /*tds count 3*/", 3 },
+		{ "UPDATE t SET a = :v /*tds count 3*/", 3 },
+		{ "DELETE FROM t WHERE a = :v /*tds count 2*/", 2 },
+		{ "WITH x AS (SELECT a FROM t) UPDATE x SET a = :v /*tds count 3*/", 3 },
+		{ "WITH [update] (a) AS (SELECT ')' /* ( */) DELETE FROM t /*tds count 4*/", 4 },
+		{ "INSERT INTO t (a) VALUES (:v)", 1 },
+		{ "INSERT INTO t (a) SELECT a FROM u WHERE a > :v /*tds count 3*/", 3 },
+		{ "WITH x AS (SELECT a FROM u) INSERT INTO t (a) SELECT a FROM x /*tds count 2*/", 2 },
+		{ "WITH x AS (SELECT 'update' AS [insert]) SELECT /*tds rows 2*/ n", -1 },
+	};
+	sqlkit_conn *c = open_conn();
+	sqlkit_result *r;
+	const sqlkit_row *row;
+	int64_t last;
+	char *rec;
+	size_t i;
+	int wrong = 0;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		sqlkit_param p = P("v", sqlkit_int(5));
+		OK(sqlkit_conn_execute(&r, c, cases[i].sql, &p, strstr(cases[i].sql, ":v") ? 1 : 0));
+		while (sqlkit_result_fetchone(&row, r) == 0 && row)
+			;
+		if (sqlkit_result_rowcount(r) != cases[i].count) {
+			print_error("%s: rowcount %lld, expected %lld\n", cases[i].sql,
+			            (long long)sqlkit_result_rowcount(r), (long long)cases[i].count);
+			wrong++;
+		}
+		sqlkit_result_free(r);
+		if (strstr(cases[i].sql, "INSERT")) {
+			/* ROWCOUNT_BIG() in the SELECT of SCOPE_IDENTITY(), before anything resets it */
+			rec = last_record("RPC ");
+			assert_has(rec, "\\n;SELECT CAST(SCOPE_IDENTITY() AS BIGINT) AS [sqlkit_identity], "
+			           "ROWCOUNT_BIG() AS [sqlkit_rowcount] [");
+			free(rec);
+			last = 0;
+			OK(sqlkit_conn_last_insert_id(c, &last));
+			assert_int_equal(last, 77);
+		}
+	}
+	assert_int_equal(wrong, 0);
 	sqlkit_conn_close(c);
 }
 
@@ -711,7 +844,9 @@ int main(void)
 		cmocka_unit_test(test_mssql__values_travel_as_typed_parameters),
 		cmocka_unit_test(test_mssql__long_and_unicode_text_both_ways),
 		cmocka_unit_test(test_mssql__typed_rows),
+		cmocka_unit_test(test_mssql__empty_values_are_empty),
 		cmocka_unit_test(test_mssql__rows_stream_and_make_room),
+		cmocka_unit_test(test_mssql__rows_affected),
 		cmocka_unit_test(test_mssql__server_errors_map),
 		cmocka_unit_test(test_mssql__dropped_connection_is_dead),
 		cmocka_unit_test(test_mssql__transactions),

@@ -43,6 +43,7 @@
 #define MAX_SHORT_BLOB 8000        /* bytes sent as VARBINARY(n); longer: VARBINARY(max) */
 #define MS_UNIQUE 36               /* UNIQUEIDENTIFIER (SYBUNIQUE, not in sybdb.h) */
 #define IDENTITY_COLUMN "sqlkit_identity"
+#define ROWCOUNT_COLUMN "sqlkit_rowcount"
 #define DEFAULT_LOGIN_TIMEOUT 60
 
 static const sqlkit_host *host;
@@ -413,6 +414,7 @@ struct sqlkit_pstmt {
 	unsigned nparams;
 	int is_insert;             /* INSERT without OUTPUT: ask for SCOPE_IDENTITY() */
 	int is_dml;
+	int count_final;           /* rows_affected came with the INSERT's identity */
 	char **prev_decl;          /* each parameter's last declared type (for NULLs) */
 
 	layout *layout;            /* NULL until a result with columns came */
@@ -425,6 +427,7 @@ struct sqlkit_pstmt {
 	mrow *queue, *queue_tail;  /* rows read ahead */
 	int deferred;              /* an error came after the rows read ahead: */
 	errinfo def;               /* reported when the steps reach it */
+	errinfo row_err;           /* why the last row could not be read */
 	int64_t rows_affected;
 };
 
@@ -561,6 +564,18 @@ static void set_datetime(sqlkit_value *v, sqlkit_type type, long days, uint64_t 
 	}
 }
 
+/* Why a row could not be read, kept for an error reported later (a row read
+ * ahead for another statement). */
+static void row_error(sqlkit_pstmt *st, int code, sqlkit_error_class klass, const char *state,
+                      const char *msg)
+{
+	memset(&st->row_err, 0, sizeof st->row_err);
+	st->row_err.code = code;
+	st->row_err.klass = klass;
+	st->row_err.state = state;
+	snprintf(st->row_err.msg, sizeof st->row_err.msg, "%s", msg);
+}
+
 /* The current row of the wire, copied into a block of its own. */
 static int materialize(sqlkit_pstmt *st, mrow **out)
 {
@@ -573,8 +588,10 @@ static int materialize(sqlkit_pstmt *st, mrow **out)
 	*out = NULL;
 	for (i = 0; i < st->ncols; i++)
 		size += value_bytes(st->cols[i].dbtype, dbdatlen(db, (int)i + 1));
-	if (!(r = host->calloc(1, size)))
+	if (!(r = host->calloc(1, size))) {
+		row_error(st, SQLKIT_ENOMEM, SQLKIT_ERRCLASS_OPERATIONAL, "HY001", "out of memory");
 		return oom();
+	}
 	bytes = (char *)&r->v[st->ncols];
 	off = 0;
 	for (i = 0; i < st->ncols; i++) {
@@ -599,6 +616,8 @@ static int materialize(sqlkit_pstmt *st, mrow **out)
 			int n = numeric_text(db, t, d, len, p, 96);
 			if (n < 0) {
 				host->free(r);
+				row_error(st, SQLKIT_ERROR, SQLKIT_ERRCLASS_DATA, "22018",
+				          "could not read a decimal");
 				return host->error(SQLKIT_ERROR, SQLKIT_ERRCLASS_DATA, "22018", 0, 0,
 				                   "could not read the decimal in column \"%s\"",
 				                   st->cols[i].name);
@@ -663,7 +682,8 @@ static int materialize(sqlkit_pstmt *st, mrow **out)
 			break;
 		default:
 		as_text: {
-			DBINT n = dbconvert(db, t, d, len, SYBCHAR, (BYTE *)p, len * 4 + 64);
+			/* dbconvert() pads an empty source with blanks: empty is empty */
+			DBINT n = len > 0 ? dbconvert(db, t, d, len, SYBCHAR, (BYTE *)p, len * 4 + 64) : 0;
 			if (n < 0)
 				n = 0;
 			p[n] = '\0';
@@ -702,8 +722,13 @@ static int advance(sqlkit_pstmt *st, int want_rows)
 			continue;
 		}
 		if (dbnumcols(db) > 0) {
-			if (dbnumcols(db) == 1 && st->is_insert && dbcolname(db, 1) &&
+			if (dbnumcols(db) <= 2 && st->is_insert && dbcolname(db, 1) &&
 			    strcmp(dbcolname(db, 1), IDENTITY_COLUMN) == 0) {
+				/* the appended SELECT: SCOPE_IDENTITY() and the INSERT's
+				 * ROWCOUNT_BIG() (FreeTDS shows no count of a statement
+				 * without rows inside the call) */
+				int counted = dbnumcols(db) == 2 && dbcolname(db, 2) &&
+				              strcmp(dbcolname(db, 2), ROWCOUNT_COLUMN) == 0;
 				while ((r = dbnextrow(db)) != NO_MORE_ROWS && r != FAIL) {
 					const BYTE *d = dbdata(db, 1);
 					c->has_last_id = 0;
@@ -711,6 +736,12 @@ static int advance(sqlkit_pstmt *st, int want_rows)
 						c->last_id = *(const DBBIGINT *)(const void *)d;
 						c->has_last_id = 1;
 					}
+					d = counted ? dbdata(db, 2) : NULL;
+					if (d && dbcoltype(db, 2) == SYBINT8)
+						st->rows_affected = *(const DBBIGINT *)(const void *)d;
+					else if (d && dbcoltype(db, 2) == SYBINT4)
+						st->rows_affected = *(const DBINT *)(const void *)d;
+					st->count_final = st->count_final || d != NULL;
 				}
 				continue;
 			}
@@ -728,7 +759,7 @@ static int advance(sqlkit_pstmt *st, int want_rows)
 			dbcanquery(db);   /* a further result with rows: not ours to show */
 			continue;
 		}
-		if (dbcount(db) >= 0)
+		if (dbcount(db) >= 0 && !st->count_final)
 			st->rows_affected = dbcount(db);
 	}
 	st->on_wire = 0;
@@ -749,7 +780,7 @@ static int wire_row(sqlkit_pstmt *st, mrow **out)
 	if (r == REG_ROW)
 		return materialize(st, out) < 0 ? -1 : 1;
 	if (r == NO_MORE_ROWS) {
-		if (st->is_dml && dbcount(db) >= 0)
+		if (st->is_dml && dbcount(db) >= 0 && !st->count_final)
 			st->rows_affected = dbcount(db);
 		advance(st, 0);
 		return 0;
@@ -779,9 +810,17 @@ static void read_ahead(sqlkit_pstmt *st)
 			st->queue = r;
 		st->queue_tail = r;
 	}
-	if (st->on_wire)
+	if (st->on_wire) {
+		/* a row could not be kept (out of memory): drop the rest of the
+		 * result first, dbresults() refuses while rows are pending */
+		if (rc < 0 && !c->dead)
+			dbcanquery(c->db);
 		advance(st, 0);
-	if ((rc < 0 || has_error(c)) && !st->deferred) {
+	}
+	if (rc < 0 && !has_error(c) && !st->deferred) {
+		st->def = st->row_err;       /* what materialize() met */
+		st->deferred = 1;
+	} else if ((rc < 0 || has_error(c)) && !st->deferred) {
 		take_error(&st->def, c, &c->err);
 		st->deferred = 1;
 	}
@@ -1036,6 +1075,77 @@ static const char *first_word(const char *p, const char *end, size_t *n)
 	return w;
 }
 
+/* When p starts a string ('...', N'...' from its quote), a quoted name ("..."
+ * or [...]) or a comment (--, nested block comments): the end of it. Else
+ * NULL. */
+static const char *skip_literal(const char *p, const char *end)
+{
+	if (*p == '\'' || *p == '"' || *p == '[') {
+		char close = *p == '[' ? ']' : *p;
+		for (p++; p < end; p++)
+			if (*p == close) {
+				if (p + 1 < end && p[1] == close)
+					p++;                  /* '' "" ]] inside */
+				else
+					return p + 1;
+			}
+		return end;
+	}
+	if (*p == '-' && p + 1 < end && p[1] == '-') {
+		while (p < end && *p != '\n')
+			p++;
+		return p;
+	}
+	if (*p == '/' && p + 1 < end && p[1] == '*') {
+		int depth = 0;
+		while (p < end) {
+			if (*p == '/' && p + 1 < end && p[1] == '*')
+				depth++, p += 2;
+			else if (*p == '*' && p + 1 < end && p[1] == '/') {
+				p += 2;
+				if (--depth == 0)
+					return p;
+			} else
+				p++;
+		}
+		return end;
+	}
+	return NULL;
+}
+
+/* The statement's verb: its first word, or after WITH (common table
+ * expressions, XMLNAMESPACES) the first SELECT, INSERT, UPDATE, DELETE or
+ * MERGE outside parentheses, strings, quoted names and comments. */
+static const char *statement_verb(const char *p, const char *end, size_t *n)
+{
+	static const char *const verbs[] = { "select", "insert", "update", "delete", "merge", NULL };
+	const char *w = first_word(p, end, n), *q;
+	int depth = 0, k;
+
+	if (!sqlkit_word_is(w, *n, "with"))
+		return w;
+	for (p = w + *n; p < end; ) {
+		if ((q = skip_literal(p, end)) != NULL) {
+			p = q;
+		} else if (*p == '(' || *p == ')') {
+			depth += *p++ == '(' ? 1 : -1;
+		} else if (is_word_char((unsigned char)*p)) {
+			for (q = p; q < end && is_word_char((unsigned char)*q); q++)
+				;
+			if (depth == 0)
+				for (k = 0; verbs[k]; k++)
+					if (sqlkit_word_is(p, (size_t)(q - p), verbs[k])) {
+						*n = (size_t)(q - p);
+						return p;
+					}
+			p = q;
+		} else {
+			p++;
+		}
+	}
+	return w;
+}
+
 static void ms_reset(sqlkit_pstmt *st)
 {
 	sqlkit_pconn *c = st->conn;
@@ -1107,7 +1217,7 @@ static int ms_prepare(sqlkit_pstmt **out, sqlkit_pconn *c, const char *sql, size
 	}
 	memcpy(st->sql, sql, len);
 	st->sql[len] = '\0';
-	w = first_word(st->sql, st->sql + len, &n);
+	w = statement_verb(st->sql, st->sql + len, &n);
 	st->is_dml = sqlkit_word_is(w, n, "insert") || sqlkit_word_is(w, n, "update") ||
 	             sqlkit_word_is(w, n, "delete") || sqlkit_word_is(w, n, "merge");
 	st->is_insert = sqlkit_word_is(w, n, "insert") && !sqlkit_contains_ci(st->sql, "output") &&
@@ -1124,6 +1234,7 @@ typedef struct pbind {
 	DBINT datalen;
 	BYTE *value;
 	char decl[40];             /* its type in the @params declaration */
+	int inline_null;           /* a NULL of no known type: written as NULL in the SQL */
 	const char *empty;         /* an empty value is set in the SQL: N'' or 0x */
 	union {
 		DBBIGINT i;
@@ -1216,6 +1327,15 @@ static void set_dt(DBDATETIMEALL *a, const sqlkit_value *v)
 	}
 }
 
+static int days_in_month(int y, int m)
+{
+	static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
+	if (m == 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))
+		return 29;
+	return days[m - 1];
+}
+
 static int bad_param(unsigned i, const char *state, const char *why)
 {
 	return host->error(SQLKIT_EPARAM, SQLKIT_ERRCLASS_DATA, state, 0, 0, "parameter @P%u %s", i + 1,
@@ -1230,10 +1350,16 @@ static int bind_value(pbind *b, const sqlkit_value *v, unsigned i, const char *p
 	memset(b, 0, sizeof *b);
 	switch (v->type) {
 	case SQLKIT_TYPE_NULL:
-		/* the type this parameter had before, else NVARCHAR: SQL Server
-		 * converts it to every type but the binary ones */
-		snprintf(b->decl, sizeof b->decl, "%s", prev ? prev : "nvarchar(4000)");
-		b->dbtype = prev && strncmp(prev, "varbinary", 9) == 0 ? SYBVARBINARY : SYBVARCHAR;
+		/* the type this parameter had before; else no declared type converts
+		 * to every type (NVARCHAR not to the binary ones, SQL_VARIANT to
+		 * none implicitly): the NULL constant, which converts to all, is
+		 * written in the SQL instead */
+		if (!prev) {
+			b->inline_null = 1;
+			return 0;
+		}
+		snprintf(b->decl, sizeof b->decl, "%s", prev);
+		b->dbtype = strncmp(prev, "varbinary", 9) == 0 ? SYBVARBINARY : SYBVARCHAR;
 		return 0;
 	case SQLKIT_TYPE_INT:
 		b->u.i = v->u.i;
@@ -1310,15 +1436,19 @@ static int bind_value(pbind *b, const sqlkit_value *v, unsigned i, const char *p
 	case SQLKIT_TYPE_DATE:
 	case SQLKIT_TYPE_TIME:
 	case SQLKIT_TYPE_DATETIME:
-		if (v->u.dt.month < 1 || v->u.dt.month > 12 || v->u.dt.day < 0 || v->u.dt.day > 31 ||
-		    v->u.dt.hour < 0 || v->u.dt.hour > 23 || v->u.dt.minute < 0 || v->u.dt.minute > 59 ||
+		if (v->u.dt.hour < 0 || v->u.dt.hour > 23 || v->u.dt.minute < 0 || v->u.dt.minute > 59 ||
 		    v->u.dt.second < 0 || v->u.dt.second > 59 || v->u.dt.microsecond < 0 ||
 		    v->u.dt.microsecond > 999999 ||
-		    (v->type != SQLKIT_TYPE_TIME && (v->u.dt.year < 1 || v->u.dt.year > 9999 || v->u.dt.day < 1)))
-			if (v->type != SQLKIT_TYPE_TIME || v->u.dt.hour < 0 || v->u.dt.hour > 23 ||
-			    v->u.dt.minute < 0 || v->u.dt.minute > 59 || v->u.dt.second < 0 ||
-			    v->u.dt.second > 59 || v->u.dt.microsecond < 0 || v->u.dt.microsecond > 999999)
-				return bad_param(i, "22007", "is not a date or time SQL Server can store");
+		    (v->type != SQLKIT_TYPE_TIME &&
+		     (v->u.dt.year < 1 || v->u.dt.year > 9999 || v->u.dt.month < 1 || v->u.dt.month > 12 ||
+		      v->u.dt.day < 1)))
+			return bad_param(i, "22007", "is not a date or time SQL Server can store");
+		if (v->type != SQLKIT_TYPE_TIME && v->u.dt.day > days_in_month(v->u.dt.year, v->u.dt.month)) {
+			char why[96];
+			snprintf(why, sizeof why, "is %04d-%02d-%02d, a day its month does not have",
+			         v->u.dt.year, v->u.dt.month, v->u.dt.day);
+			return bad_param(i, "22007", why);
+		}
 		if (v->type == SQLKIT_TYPE_TIME && v->u.dt.has_offset)
 			return bad_param(i, "22007", "is a time with a UTC offset, which SQL Server's TIME cannot keep");
 		set_dt(&b->u.dt, v);
@@ -1375,16 +1505,52 @@ static RETCODE text_param(DBPROCESS *db, const char *name, const char *text, siz
 	                  (DBINT)len, (BYTE *)text);
 }
 
+/* sql into out (room for len * 4 / 3 + 4 bytes) with each @Pn of a NULL of
+ * no known type written as NULL, outside strings, quoted names and
+ * comments. Returns the bytes written. */
+static size_t inline_nulls(char *out, const char *sql, size_t len, const pbind *b,
+                           unsigned nparams)
+{
+	const char *p = sql, *end = sql + len, *q;
+	size_t o = 0;
+
+	while (p < end) {
+		if ((q = skip_literal(p, end)) == NULL && *p == '@' && p + 2 < end &&
+		    (p[1] == 'P' || p[1] == 'p') && p[2] >= '0' && p[2] <= '9' &&
+		    (p == sql || !is_word_char((unsigned char)p[-1]))) {
+			unsigned long k = 0;
+			for (q = p + 2; q < end && *q >= '0' && *q <= '9'; q++)
+				k = k < 100000 ? k * 10 + (unsigned long)(*q - '0') : k;
+			if ((q == end || !is_word_char((unsigned char)*q)) && k >= 1 && k <= nparams &&
+			    b[k - 1].inline_null) {
+				memcpy(out + o, "NULL", 4);
+				o += 4;
+				p = q;
+				continue;
+			}
+		}
+		if (!q)
+			q = p + 1;
+		memcpy(out + o, p, (size_t)(q - p));
+		o += (size_t)(q - p);
+		p = q;
+	}
+	return o;
+}
+
 /* Send st with params as sp_executesql @stmt, @params, @P1... */
 static int send_call(sqlkit_pstmt *st, const sqlkit_value *params)
 {
 	sqlkit_pconn *c = st->conn;
+	/* ROWCOUNT_BIG() in the same SELECT, right after the INSERT: the next
+	 * statement would reset it */
 	static const char identity[] =
-		"\n;SELECT CAST(SCOPE_IDENTITY() AS BIGINT) AS [" IDENTITY_COLUMN "]";
+		"\n;SELECT CAST(SCOPE_IDENTITY() AS BIGINT) AS [" IDENTITY_COLUMN "], "
+		"ROWCOUNT_BIG() AS [" ROWCOUNT_COLUMN "]";
 	pbind *b = NULL;
 	char *text = NULL, *decl = NULL, name[16];
 	size_t tlen = 0, dlen = 0, cap;
-	unsigned i;
+	unsigned i, declared = 0, inlined = 0;
 	int rc = 0;
 
 	if (st->nparams && !(b = host->calloc(st->nparams, sizeof *b)))
@@ -1395,19 +1561,29 @@ static int send_call(sqlkit_pstmt *st, const sqlkit_value *params)
 			goto done;
 		if (b[i].empty)
 			cap += 32;
+		inlined += (unsigned)b[i].inline_null;
 	}
+	if (inlined)
+		cap += st->len / 3 + 4;    /* "@P1" (3 bytes at least) -> "NULL" */
 	if (!(text = host->malloc(cap)) || !(decl = host->malloc((size_t)st->nparams * 48 + 1))) {
 		rc = oom();
 		goto done;
 	}
 	decl[0] = '\0';
 	for (i = 0; i < st->nparams; i++) {
-		dlen += (size_t)sprintf(decl + dlen, "%s@P%u %s", i ? ", " : "", i + 1, b[i].decl);
+		if (b[i].inline_null)
+			continue;
+		dlen += (size_t)sprintf(decl + dlen, "%s@P%u %s", declared++ ? ", " : "", i + 1,
+		                        b[i].decl);
 		if (b[i].empty)
 			tlen += (size_t)sprintf(text + tlen, "SET @P%u = %s;\n", i + 1, b[i].empty);
 	}
-	memcpy(text + tlen, st->sql, st->len);
-	tlen += st->len;
+	if (inlined) {
+		tlen += inline_nulls(text + tlen, st->sql, st->len, b, st->nparams);
+	} else {
+		memcpy(text + tlen, st->sql, st->len);
+		tlen += st->len;
+	}
 	if (st->is_insert) {
 		memcpy(text + tlen, identity, sizeof identity - 1);
 		tlen += sizeof identity - 1;
@@ -1418,11 +1594,13 @@ static int send_call(sqlkit_pstmt *st, const sqlkit_value *params)
 	memset(&c->err, 0, sizeof c->err);
 	if (dbrpcinit(c->db, "sp_executesql", 0) == FAIL ||
 	    text_param(c->db, "@stmt", text, tlen) == FAIL ||
-	    (st->nparams && text_param(c->db, "@params", decl, dlen) == FAIL)) {
+	    (declared && text_param(c->db, "@params", decl, dlen) == FAIL)) {
 		rc = fail_with(c, &c->err, "could not build the call", NULL, 0);
 		goto reset;
 	}
 	for (i = 0; i < st->nparams; i++) {
+		if (b[i].inline_null)
+			continue;
 		snprintf(name, sizeof name, "@P%u", i + 1);
 		if (dbrpcparam(c->db, name, 0, b[i].dbtype, -1, b[i].value ? b[i].datalen : 0,
 		               b[i].value) == FAIL) {
@@ -1479,6 +1657,7 @@ static int ms_execute(sqlkit_pstmt *st, const sqlkit_value *params, unsigned npa
 	if (st->state != ST_IDLE || st->on_wire || st->queue || st->cur)
 		ms_reset(st);
 	st->rows_affected = -1;
+	st->count_final = 0;
 	st->got_rows = 0;
 	claim(c, st);
 	if ((rc = check_alive(c)) < 0 || (rc = send_call(st, params)) < 0)
