@@ -6,9 +6,11 @@
  * the others and returns NULL; the error of the inner failure is kept, a NULL
  * given by the caller is reported as SQLKIT_EINVAL. Generative functions borrow
  * their first argument and build a new statement node that shares the
- * original's children.
+ * original's children and its part lists, except the one it changes.
  */
+#include <limits.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,17 +21,56 @@
 
 /* ---------------------------------------------------------------- nodes */
 
-static sqlkit_expr *node_new(sqlkit__node_kind kind)
-{
-	sqlkit_expr *e = sqlkit__zalloc(1, sizeof *e);
+enum { ST_NONE, ST_EMPTY, ST_UNSET };
 
-	if (!e) {
+/* A node in one block: the node, its nkids kids (left for the caller to fill),
+ * its statement parts when st (ST_EMPTY: empty lists; ST_UNSET: left for the
+ * caller to fill), a copy of name, and nbytes bytes of value storage. Out of
+ * memory: the error is set and NULL comes back. */
+static sqlkit_expr *node_alloc(sqlkit__node_kind kind, size_t nkids, int st, const char *name,
+                               size_t nbytes)
+{
+	size_t namelen = name ? strlen(name) + 1 : 0, okids, ost, oname, obytes, size;
+	sqlkit_expr *e;
+	char *p;
+
+	okids = sizeof *e;
+	if (nkids > (SIZE_MAX / 4) / sizeof *e->kids || namelen > SIZE_MAX / 4 ||
+	    nbytes > SIZE_MAX / 4) {
 		sqlkit__error_oom();
 		return NULL;
 	}
+	ost = okids + nkids * sizeof *e->kids;
+	oname = ost + (st ? sizeof *e->st : 0);
+	obytes = oname + namelen;
+	size = obytes + nbytes;
+	if (!(p = malloc(size))) {
+		sqlkit__error_oom();
+		return NULL;
+	}
+	memset(p, 0, sizeof *e);
+	if (st == ST_EMPTY)
+		memset(p + ost, 0, sizeof *e->st);
+	e = (sqlkit_expr *)p;
 	e->refs = 1;
 	e->kind = kind;
+	e->self = e;
+	if (nkids)
+		e->kids = (sqlkit_expr **)(p + okids);
+	if (st)
+		e->st = (sqlkit__stmt *)(p + ost);
+	if (name) {
+		e->name = p + oname;
+		memcpy(e->name, name, namelen);
+	}
+	if (nbytes)
+		e->bytes = p + obytes;
 	return e;
+}
+
+static sqlkit_expr *node_new(sqlkit__node_kind kind)
+{
+	return node_alloc(kind, 0, 0, NULL, 0);
 }
 
 sqlkit_expr *sqlkit_expr_ref(sqlkit_expr *e)
@@ -39,15 +80,136 @@ sqlkit_expr *sqlkit_expr_ref(sqlkit_expr *e)
 	return e;
 }
 
+/* ---------------------------------------------------------------- part lists
+ *
+ * A statement's part list is immutable once the statement was returned, and
+ * shared with the statements generated from it. Two forms:
+ *  - n == 1 and v == &v[0]->self: the list is its one element (a reference
+ *    on it), no block;
+ *  - otherwise a listbuf: a refcounted block of elements, each referenced
+ *    once by the block, whatever the number of lists that share it.
+ * A list being built (its statement not yet returned) holds the only
+ * reference on its block, and may change it in place. */
+
+typedef struct listbuf {
+	unsigned refs;                  /* atomic */
+	unsigned cap;                   /* room in v[] */
+	size_t n;                       /* elements in v[], each one reference */
+	sqlkit_expr *v[];
+} listbuf;
+
+static listbuf *list_buf(const sqlkit__list *l)
+{
+	return (listbuf *)(void *)((char *)l->v - offsetof(listbuf, v));
+}
+
+static int list_is_self(const sqlkit__list *l)
+{
+	return l->n == 1 && l->v == &l->v[0]->self;
+}
+
 static void list_clear(sqlkit__list *l)
 {
 	size_t i;
+	listbuf *b;
 
-	for (i = 0; i < l->n; i++)
-		sqlkit_expr_free(l->v[i]);
-	free(l->v);
+	if (!l->v) {
+		l->n = 0;
+		return;
+	}
+	if (list_is_self(l)) {
+		sqlkit_expr_free(l->v[0]);
+	} else if (__atomic_sub_fetch(&(b = list_buf(l))->refs, 1, __ATOMIC_ACQ_REL) == 0) {
+		for (i = 0; i < b->n; i++)
+			sqlkit_expr_free(b->v[i]);
+		free(b);
+	}
 	l->v = NULL;
 	l->n = 0;
+}
+
+/* Another list shares the (non-empty) list l: a reference more on it. */
+static void list_share_ref(const sqlkit__list *l)
+{
+	if (list_is_self(l))
+		sqlkit_expr_ref(l->v[0]);
+	else
+		__atomic_add_fetch(&list_buf(l)->refs, 1, __ATOMIC_RELAXED);
+}
+
+/* Make l a block of its own with room for need more elements (l belongs to a
+ * statement being built); when it needs a new block, room for want more
+ * (want >= need). */
+static int list_reserve(sqlkit__list *l, size_t need, size_t want)
+{
+	listbuf *b = NULL, *old;
+	size_t i, cap;
+
+	if (l->v && !list_is_self(l)) {
+		old = list_buf(l);
+		if (__atomic_load_n(&old->refs, __ATOMIC_ACQUIRE) == 1 && old->cap - l->n >= need)
+			return 0;
+	}
+	if (want > UINT_MAX / 2 || l->n > UINT_MAX / 2 - want)
+		return sqlkit__error_oom();
+	cap = l->n + want;
+	if (!(b = malloc(sizeof *b + cap * sizeof *b->v)))
+		return sqlkit__error_oom();
+	b->refs = 1;
+	b->cap = (unsigned)cap;
+	b->n = l->n;
+	for (i = 0; i < l->n; i++)
+		b->v[i] = sqlkit_expr_ref(l->v[i]);
+	list_clear(l);
+	l->v = b->v;
+	l->n = b->n;
+	return 0;
+}
+
+/* Append e (taken) to l (of a statement being built). */
+static int list_push(sqlkit__list *l, sqlkit_expr *e)
+{
+	listbuf *b;
+
+	if (l->n == 0) {
+		l->v = &e->self;
+		l->n = 1;
+		return 0;
+	}
+	if (list_reserve(l, 1, l->n < 4 ? 1 : l->n) < 0)
+		return -1;
+	b = list_buf(l);
+	b->v[b->n++] = e;
+	l->n = b->n;
+	return 0;
+}
+
+/* Append the nadd expressions of add (taken) to l, of a statement being built;
+ * on failure they are freed. */
+static int list_push_all(sqlkit__list *l, sqlkit_expr **add, size_t nadd)
+{
+	listbuf *b;
+	size_t i;
+
+	if (nadd == 0)
+		return 0;
+	if (nadd == 1) {
+		if (list_push(l, add[0]) < 0) {
+			sqlkit_expr_free(add[0]);
+			return -1;
+		}
+		return 0;
+	}
+	if (list_reserve(l, nadd, nadd) < 0) {
+		for (i = 0; i < nadd; i++)
+			sqlkit_expr_free(add[i]);
+		return -1;
+	}
+	b = list_buf(l);
+	for (i = 0; i < nadd; i++)
+		b->v[b->n++] = add[i];
+	l->n = b->n;
+	return 0;
 }
 
 void sqlkit_expr_free(sqlkit_expr *e)
@@ -58,14 +220,10 @@ void sqlkit_expr_free(sqlkit_expr *e)
 		return;
 	for (i = 0; i < e->nkids; i++)
 		sqlkit_expr_free(e->kids[i]);
-	free(e->kids);
-	if (e->st) {
+	if (e->st)
 		for (i = 0; i < SQLKIT__NSLOTS; i++)
-			list_clear(&e->st->slot[i]);
-		free(e->st);
-	}
-	free(e->name);
-	free(e->bytes);
+			if (e->st->slot[i].v)
+				list_clear(&e->st->slot[i]);
 	free(e);
 }
 
@@ -76,9 +234,10 @@ static void null_arg(const char *fn)
 		sqlkit__error(SQLKIT_EINVAL, "%s: an argument is NULL", fn);
 }
 
-/* A node with n kids taken from kids[]; on any NULL kid everything is freed. */
-static sqlkit_expr *with_kids(const char *fn, sqlkit__node_kind kind, int op, size_t n,
-                              sqlkit_expr **kids)
+/* A node with n kids taken from kids[] and a copy of name (or none); on any
+ * NULL kid everything is freed. */
+static sqlkit_expr *with_kids_named(const char *fn, sqlkit__node_kind kind, int op, size_t n,
+                                    sqlkit_expr **kids, const char *name)
 {
 	sqlkit_expr *e = NULL;
 	size_t i;
@@ -89,11 +248,8 @@ static sqlkit_expr *with_kids(const char *fn, sqlkit__node_kind kind, int op, si
 			bad = 1;
 	if (bad)
 		null_arg(fn);
-	else if ((e = node_new(kind)) && n && !(e->kids = sqlkit__zalloc(n, sizeof *e->kids))) {
-		free(e);
-		e = NULL;
-		sqlkit__error_oom();
-	}
+	else
+		e = node_alloc(kind, n, 0, name, 0);
 	if (!e) {
 		for (i = 0; i < n; i++)
 			sqlkit_expr_free(kids[i]);
@@ -104,6 +260,12 @@ static sqlkit_expr *with_kids(const char *fn, sqlkit__node_kind kind, int op, si
 	for (i = 0; i < n; i++)
 		e->kids[i] = kids[i];
 	return e;
+}
+
+static sqlkit_expr *with_kids(const char *fn, sqlkit__node_kind kind, int op, size_t n,
+                              sqlkit_expr **kids)
+{
+	return with_kids_named(fn, kind, op, n, kids, NULL);
 }
 
 static sqlkit_expr *node1(const char *fn, sqlkit__node_kind kind, int op, sqlkit_expr *a)
@@ -141,6 +303,19 @@ static int is_identifier(const char *name)
 
 /* ---------------------------------------------------------------- leaves */
 
+/* sqlkit_table_column(), comparing first bytes before calling strcmp. */
+static sqlkit_column *table_column(const sqlkit_table *t, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < t->ncolumns; i++) {
+		const char *n = t->columns[i]->name;
+		if (n[0] == name[0] && strcmp(n, name) == 0)
+			return t->columns[i];
+	}
+	return NULL;
+}
+
 sqlkit_expr *sqlkit_t(sqlkit_table *table)
 {
 	sqlkit_expr *e;
@@ -163,7 +338,7 @@ sqlkit_expr *sqlkit_c(sqlkit_table *table, const char *column)
 		sqlkit__error(SQLKIT_EINVAL, "sqlkit_c: %s is NULL", table ? "column" : "table");
 		return NULL;
 	}
-	if (!(c = sqlkit_table_column(table, column))) {
+	if (!(c = table_column(table, column))) {
 		sqlkit__error(SQLKIT_ENOTFOUND, "table \"%s\" has no column \"%s\"", table->name, column);
 		return NULL;
 	}
@@ -247,15 +422,10 @@ sqlkit_expr *sqlkit_alias_c(sqlkit_expr *from, const char *column)
 			return NULL;
 		}
 	}
-	if (!(e = node1("sqlkit_alias_c", SQLKIT__N_COLUMN, 0, from)))
+	if (!(e = with_kids_named("sqlkit_alias_c", SQLKIT__N_COLUMN, 0, 1, &from, c ? NULL : column)))
 		return NULL;
 	e->column = c;
 	e->table = c ? from->table : NULL;
-	if (!c && !(e->name = sqlkit__strdup(column))) {
-		sqlkit_expr_free(e);
-		sqlkit__error_oom();
-		return NULL;
-	}
 	return e;
 }
 
@@ -269,43 +439,44 @@ sqlkit_expr *sqlkit_null_(void)
 	return node_new(SQLKIT__N_NULL);
 }
 
-/* Copy value v into node e (text-like bytes owned by the node). */
-static int value_copy_into(sqlkit_expr *e, sqlkit_value v)
+static int value_has_bytes(const sqlkit_value *v)
+{
+	return v->type == SQLKIT_TYPE_TEXT || v->type == SQLKIT_TYPE_BLOB ||
+	       v->type == SQLKIT_TYPE_DECIMAL || v->type == SQLKIT_TYPE_JSON;
+}
+
+/* The room node_alloc needs for v's bytes (with a NUL), or SIZE_MAX, which
+ * it refuses. */
+static size_t value_room(const sqlkit_value *v)
+{
+	if (!value_has_bytes(v))
+		return 0;
+	return v->u.s.len < SIZE_MAX / 4 ? v->u.s.len + 1 : SIZE_MAX;
+}
+
+/* Copy value v into node e, whose bytes have value_room(&v). */
+static void value_copy_into(sqlkit_expr *e, sqlkit_value v)
 {
 	e->value = v;
-	switch (v.type) {
-	case SQLKIT_TYPE_TEXT:
-	case SQLKIT_TYPE_BLOB:
-	case SQLKIT_TYPE_DECIMAL:
-	case SQLKIT_TYPE_JSON:
-		if (!(e->bytes = malloc(v.u.s.len + 1)))
-			return sqlkit__error_oom();
+	if (value_has_bytes(&v)) {
 		if (v.u.s.len)
 			memcpy(e->bytes, v.u.s.ptr, v.u.s.len);
 		e->bytes[v.u.s.len] = '\0';
 		e->value.u.s.ptr = e->bytes;
-		break;
-	default:
-		break;
 	}
-	return 0;
 }
 
 static sqlkit_expr *value_node(sqlkit_value v)
 {
 	sqlkit_expr *e;
 
-	if ((v.type == SQLKIT_TYPE_TEXT || v.type == SQLKIT_TYPE_BLOB || v.type == SQLKIT_TYPE_DECIMAL ||
-	     v.type == SQLKIT_TYPE_JSON) && !v.u.s.ptr && v.u.s.len) {
+	if (value_has_bytes(&v) && !v.u.s.ptr && v.u.s.len) {
 		sqlkit__error(SQLKIT_EINVAL, "sqlkit_lit: %s value without bytes", sqlkit_type_name(v.type));
 		return NULL;
 	}
-	if (!(e = node_new(SQLKIT__N_VALUE)))
+	if (!(e = node_alloc(SQLKIT__N_VALUE, 0, 0, NULL, value_room(&v))))
 		return NULL;
-	if (value_copy_into(e, v) < 0) {
-		free(e);
-		return NULL;
-	}
+	value_copy_into(e, v);
 	return e;
 }
 
@@ -340,35 +511,21 @@ sqlkit_expr *sqlkit_bindparam(const char *name, sqlkit_sqltype type)
 		              name ? name : "(null)");
 		return NULL;
 	}
-	if (!(e = node_new(SQLKIT__N_BINDPARAM)))
+	if (!(e = node_alloc(SQLKIT__N_BINDPARAM, 0, 0, name, 0)))
 		return NULL;
 	e->type = type;
 	e->type.enum_values = NULL;  /* only the kind matters to a bind */
 	e->type.enum_name = NULL;
-	if (!(e->name = sqlkit__strdup(name))) {
-		free(e);
-		sqlkit__error_oom();
-		return NULL;
-	}
 	return e;
 }
 
 static sqlkit_expr *text_node(sqlkit__node_kind kind, const char *sql, const char *fn)
 {
-	sqlkit_expr *e;
-
 	if (!sql || !*sql) {
 		sqlkit__error(SQLKIT_EINVAL, "%s: SQL text is empty", fn);
 		return NULL;
 	}
-	if (!(e = node_new(kind)))
-		return NULL;
-	if (!(e->name = sqlkit__strdup(sql))) {
-		free(e);
-		sqlkit__error_oom();
-		return NULL;
-	}
-	return e;
+	return node_alloc(kind, 0, 0, sql, 0);
 }
 
 sqlkit_expr *sqlkit_sql_fragment(const char *sql)
@@ -434,11 +591,13 @@ sqlkit_expr *sqlkit_neg(sqlkit_expr *a)
 	return node1("sqlkit_neg", SQLKIT__N_NEG, 0, a);
 }
 
-/* The n expressions of a variadic builder, in a new array (one slot more);
- * out of memory: they are freed and NULL comes back. */
-static sqlkit_expr **collect_args(size_t n, va_list ap)
+/* The n expressions of a variadic builder, in buf when it has room for n + 1,
+ * else in a new array (one slot more); out of memory: they are freed and NULL
+ * comes back. Free the result with args_free(). */
+#define ARGS_STACK 16
+static sqlkit_expr **collect_args(size_t n, va_list ap, sqlkit_expr **buf)
 {
-	sqlkit_expr **v = sqlkit__zalloc(n + 1, sizeof *v);
+	sqlkit_expr **v = n < ARGS_STACK ? buf : sqlkit__zalloc(n + 1, sizeof *v);
 	size_t i;
 
 	for (i = 0; i < n; i++) {
@@ -453,15 +612,21 @@ static sqlkit_expr **collect_args(size_t n, va_list ap)
 	return v;
 }
 
+static void args_free(sqlkit_expr **v, sqlkit_expr **buf)
+{
+	if (v != buf)
+		free(v);
+}
+
 static sqlkit_expr *bool_list(const char *fn, int op, size_t n, va_list ap)
 {
-	sqlkit_expr **kids, *e;
+	sqlkit_expr **kids, *e, *buf[ARGS_STACK];
 
 	if (n == 0) {
 		sqlkit__error(SQLKIT_EINVAL, "%s: no conditions", fn);
 		return NULL;
 	}
-	if (!(kids = collect_args(n, ap)))
+	if (!(kids = collect_args(n, ap, buf)))
 		return NULL;
 	if (n == 1) {
 		/* and_(x) is x */
@@ -471,7 +636,7 @@ static sqlkit_expr *bool_list(const char *fn, int op, size_t n, va_list ap)
 	} else {
 		e = with_kids(fn, SQLKIT__N_BOOL, op, n, kids);
 	}
-	free(kids);
+	args_free(kids, buf);
 	return e;
 }
 
@@ -497,37 +662,32 @@ sqlkit_expr *sqlkit_or(size_t n, ...)
 	return e;
 }
 
-/* A copy of node a (sharing its kids) with another op or flags. */
+/* A copy of node a (sharing its kids, and a statement's part lists) with
+ * another op or flags. */
 static sqlkit_expr *shallow_copy(const sqlkit_expr *a)
 {
 	sqlkit_expr *e;
 	size_t i;
 
-	if (!(e = node_new(a->kind)))
+	if (!(e = node_alloc(a->kind, a->nkids, a->st ? ST_UNSET : ST_NONE, a->name,
+	                     a->kind == SQLKIT__N_VALUE ? value_room(&a->value) : 0)))
 		return NULL;
 	e->op = a->op;
 	e->flags = a->flags;
 	e->table = a->table;
 	e->column = a->column;
 	e->type = a->type;
-	if (a->nkids) {
-		if (!(e->kids = sqlkit__zalloc(a->nkids, sizeof *e->kids))) {
-			free(e);
-			sqlkit__error_oom();
-			return NULL;
-		}
-		e->nkids = a->nkids;
-		for (i = 0; i < a->nkids; i++)
-			e->kids[i] = sqlkit_expr_ref(a->kids[i]);
-	}
-	if (a->name && !(e->name = sqlkit__strdup(a->name))) {
-		sqlkit_expr_free(e);
-		sqlkit__error_oom();
-		return NULL;
-	}
-	if (a->kind == SQLKIT__N_VALUE && value_copy_into(e, a->value) < 0) {
-		sqlkit_expr_free(e);
-		return NULL;
+	e->nkids = a->nkids;
+	for (i = 0; i < a->nkids; i++)
+		e->kids[i] = sqlkit_expr_ref(a->kids[i]);
+	if (a->kind == SQLKIT__N_VALUE)
+		value_copy_into(e, a->value);
+	if (a->st) {
+		const sqlkit__list *from = a->st->slot;
+		memcpy(e->st, a->st, sizeof *e->st);
+		for (i = 0; i < SQLKIT__NSLOTS; i++)
+			if (from[i].v)
+				list_share_ref(&from[i]);
 	}
 	return e;
 }
@@ -687,18 +847,18 @@ sqlkit_expr *sqlkit_cast(sqlkit_expr *a, sqlkit_sqltype type)
 
 sqlkit_expr *sqlkit_case(size_t n, ...)
 {
-	sqlkit_expr **kids, *e;
+	sqlkit_expr **kids, *e, *buf[ARGS_STACK];
 	size_t i;
 	va_list ap;
 
 	va_start(ap, n);
-	kids = collect_args(2 * n + 1, ap);
+	kids = collect_args(2 * n + 1, ap, buf);
 	va_end(ap);
 	if (!kids)
 		return NULL;
 	if (n == 0) {
 		sqlkit_expr_free(kids[0]);
-		free(kids);
+		args_free(kids, buf);
 		sqlkit__error(SQLKIT_EINVAL, "sqlkit_case: no WHEN");
 		return NULL;
 	}
@@ -708,7 +868,7 @@ sqlkit_expr *sqlkit_case(size_t n, ...)
 		if (!kids[i]) {
 			for (i = 0; i < 2 * n + 1; i++)
 				sqlkit_expr_free(kids[i]);
-			free(kids);
+			args_free(kids, buf);
 			null_arg("sqlkit_case");
 			return NULL;
 		}
@@ -719,27 +879,18 @@ sqlkit_expr *sqlkit_case(size_t n, ...)
 	e = with_kids("sqlkit_case", SQLKIT__N_CASE, 0, kids[2 * n] ? 2 * n + 1 : 2 * n, kids);
 	if (e && kids[2 * n])
 		e->flags |= SQLKIT__F_CASE_ELSE;
-	free(kids);
+	args_free(kids, buf);
 	return e;
 }
 
 static sqlkit_expr *named1(const char *fn, sqlkit__node_kind kind, sqlkit_expr *a, const char *name)
 {
-	sqlkit_expr *e;
-
 	if (a && (!name || !*name)) {
 		sqlkit__error(SQLKIT_EINVAL, "%s: name is empty", fn);
 		sqlkit_expr_free(a);
 		return NULL;
 	}
-	if (!(e = node1(fn, kind, 0, a)))
-		return NULL;
-	if (!(e->name = sqlkit__strdup(name))) {
-		sqlkit_expr_free(e);
-		sqlkit__error_oom();
-		return NULL;
-	}
-	return e;
+	return with_kids_named(fn, kind, 0, 1, &a, name);
 }
 
 sqlkit_expr *sqlkit_label(sqlkit_expr *a, const char *name)
@@ -782,7 +933,6 @@ sqlkit_expr *sqlkit_nulls_last(sqlkit_expr *o)
 
 static sqlkit_expr *func_v(const char *name, size_t n, sqlkit_expr **args)
 {
-	sqlkit_expr *e;
 	size_t i;
 	const char *p;
 
@@ -799,28 +949,21 @@ static sqlkit_expr *func_v(const char *name, size_t n, sqlkit_expr **args)
 			sqlkit_expr_free(args[i]);
 		return NULL;
 	}
-	if (!(e = with_kids("sqlkit_func", SQLKIT__N_FUNC, 0, n, args)))
-		return NULL;
-	if (!(e->name = sqlkit__strdup(name))) {
-		sqlkit_expr_free(e);
-		sqlkit__error_oom();
-		return NULL;
-	}
-	return e;
+	return with_kids_named("sqlkit_func", SQLKIT__N_FUNC, 0, n, args, name);
 }
 
 sqlkit_expr *sqlkit_func(const char *name, size_t n, ...)
 {
-	sqlkit_expr **args, *e;
+	sqlkit_expr **args, *e, *buf[ARGS_STACK];
 	va_list ap;
 
 	va_start(ap, n);
-	args = collect_args(n, ap);
+	args = collect_args(n, ap, buf);
 	va_end(ap);
 	if (!args)
 		return NULL;
 	e = func_v(name, n, args);
-	free(args);
+	args_free(args, buf);
 	return e;
 }
 
@@ -871,17 +1014,9 @@ sqlkit_expr *sqlkit_alias(sqlkit_expr *from, const char *name)
 		return NULL;
 	}
 	if (from->kind == SQLKIT__N_TABLE) {
-		if (!(e = node_new(SQLKIT__N_ALIAS))) {
-			sqlkit_expr_free(from);
-			return NULL;
-		}
-		e->table = from->table;
+		if ((e = node_alloc(SQLKIT__N_ALIAS, 0, 0, name, 0)))
+			e->table = from->table;
 		sqlkit_expr_free(from);
-		if (!(e->name = sqlkit__strdup(name))) {
-			sqlkit_expr_free(e);
-			sqlkit__error_oom();
-			return NULL;
-		}
 		return e;
 	}
 	if (!is_select_like(from)) {
@@ -919,6 +1054,64 @@ static sqlkit_expr *leaf_column(const sqlkit_expr *leaf, const char *name)
 	return sqlkit_c(leaf->table, name);
 }
 
+/* A foreign key of a table seen in place (no copy): a column's own
+ * ("table.column" in fk_target, one column) or a table-level one. */
+typedef struct fk_view {
+	const char *ref_table;          /* not NUL-terminated for a column's own: ref_tlen */
+	size_t ref_tlen;
+	size_t ncols;
+	const sqlkit_column *col;       /* a column's own: the column */
+	const char *ref_col;            /* a column's own: the referenced column's name */
+	const sqlkit__fk *fk;           /* a table-level one */
+} fk_view;
+
+/* The next foreign key of t from *pos on, in sqlkit__table_foreign_keys()'s
+ * order (the columns' own first); 0 when there is none left. */
+static int fk_next(const sqlkit_table *t, size_t *pos, fk_view *v)
+{
+	const char *table, *column;
+	size_t tlen;
+
+	while (*pos < t->ncolumns) {
+		const sqlkit_column *c = t->columns[(*pos)++];
+		if (sqlkit__fk_target(c, &table, &tlen, &column) < 0)
+			continue;
+		v->ref_table = table;
+		v->ref_tlen = tlen;
+		v->ncols = 1;
+		v->col = c;
+		v->ref_col = column;
+		v->fk = NULL;
+		return 1;
+	}
+	if (*pos - t->ncolumns < t->nfks) {
+		const sqlkit__fk *fk = &t->fks[(*pos)++ - t->ncolumns];
+		v->ref_table = fk->ref_table;
+		v->ref_tlen = strlen(fk->ref_table);
+		v->ncols = fk->ncols;
+		v->col = NULL;
+		v->ref_col = NULL;
+		v->fk = fk;
+		return 1;
+	}
+	return 0;
+}
+
+static int fk_refers_to(const fk_view *v, const sqlkit_table *t)
+{
+	return strncmp(v->ref_table, t->name, v->ref_tlen) == 0 && t->name[v->ref_tlen] == '\0';
+}
+
+static const char *fk_column(const fk_view *v, size_t k)
+{
+	return v->fk ? v->fk->columns[k] : v->col->name;
+}
+
+static const char *fk_ref_column(const fk_view *v, size_t k)
+{
+	return v->fk ? v->fk->ref_columns[k] : v->ref_col;
+}
+
 /* The ON clause of a join without one: the one foreign key between the right
  * side and a table of the left side, in either direction (SQLAlchemy's
  * join_condition): referenced column = foreign key column, ANDed. */
@@ -926,85 +1119,63 @@ static sqlkit_expr *infer_on(const sqlkit_expr *left, const sqlkit_expr *right)
 {
 	const sqlkit_expr *leaves[64], *rleaf = right;
 	const sqlkit_table *rt = leaf_table(right);
-	size_t nleaves = 0, i, k, found = 0;
+	size_t nleaves = 0, i, k, pos, found = 0;
 	const sqlkit_expr *fk_leaf = NULL, *ref_leaf = NULL;
-	const sqlkit__fk *the_fk = NULL;
-	sqlkit__fk *fks_r = NULL, *fks_l = NULL, *keep_l = NULL;
-	size_t nfks_r = 0, nfks_l = 0, nkeep_l = 0;
+	fk_view the_fk, v;
 	sqlkit_expr *on = NULL, *part;
-	char lnames[256];
-	int rc;
 
 	if (!rt) {
 		sqlkit__error(SQLKIT_EINVAL, "cannot infer the ON clause of a join to a subquery: give one");
 		return NULL;
 	}
+	memset(&the_fk, 0, sizeof the_fk);
 	join_leaves(left, leaves, &nleaves, 64);
-	lnames[0] = '\0';
-	for (i = 0; i < nleaves; i++) {
-		const sqlkit_table *lt = leaf_table(leaves[i]);
-		size_t len = strlen(lnames);
-		snprintf(lnames + len, sizeof lnames - len, "%s\"%s\"", i ? ", " : "",
-		         lt ? lt->name : leaves[i]->name ? leaves[i]->name : "?");
-	}
-	if ((rc = sqlkit__table_foreign_keys(&fks_r, &nfks_r, rt)) < 0)
-		return NULL;
 	for (i = 0; i < nleaves; i++) {
 		const sqlkit_table *lt = leaf_table(leaves[i]);
 		if (!lt)
 			continue;
 		/* right -> left */
-		for (k = 0; k < nfks_r; k++)
-			if (strcmp(fks_r[k].ref_table, lt->name) == 0) {
-				if (found++ == 0) {
-					the_fk = &fks_r[k];
-					fk_leaf = rleaf;
-					ref_leaf = leaves[i];
-				}
+		for (pos = 0; fk_next(rt, &pos, &v);)
+			if (fk_refers_to(&v, lt) && found++ == 0) {
+				the_fk = v;
+				fk_leaf = rleaf;
+				ref_leaf = leaves[i];
 			}
 		/* left -> right */
 		if (lt == rt)
 			continue;
-		if ((rc = sqlkit__table_foreign_keys(&fks_l, &nfks_l, lt)) < 0)
-			goto done;
-		for (k = 0; k < nfks_l; k++)
-			if (strcmp(fks_l[k].ref_table, rt->name) == 0) {
-				if (found++ == 0) {
-					the_fk = &fks_l[k];
-					fk_leaf = leaves[i];
-					ref_leaf = rleaf;
-					keep_l = fks_l;
-					nkeep_l = nfks_l;
-					fks_l = NULL;
-					nfks_l = 0;
-				}
+		for (pos = 0; fk_next(lt, &pos, &v);)
+			if (fk_refers_to(&v, rt) && found++ == 0) {
+				the_fk = v;
+				fk_leaf = leaves[i];
+				ref_leaf = rleaf;
 			}
-		sqlkit__fks_free(fks_l, nfks_l);
-		fks_l = NULL;
-		nfks_l = 0;
 	}
 	if (found != 1) {
+		char lnames[256];
+
+		lnames[0] = '\0';
+		for (i = 0; i < nleaves; i++) {
+			const sqlkit_table *lt = leaf_table(leaves[i]);
+			size_t len = strlen(lnames);
+			snprintf(lnames + len, sizeof lnames - len, "%s\"%s\"", i ? ", " : "",
+			         lt ? lt->name : leaves[i]->name ? leaves[i]->name : "?");
+		}
 		sqlkit__error(SQLKIT_EINVAL, "cannot infer the ON clause of a join between %s and \"%s\": "
 		              "%s foreign key between them", lnames, rt->name,
 		              found ? "more than one" : "no");
-		goto done;
+		return NULL;
 	}
-	for (k = 0; k < the_fk->ncols; k++) {
-		part = sqlkit_eq(leaf_column(ref_leaf, the_fk->ref_columns[k]),
-		                 leaf_column(fk_leaf, the_fk->columns[k]));
+	for (k = 0; k < the_fk.ncols; k++) {
+		part = sqlkit_eq(leaf_column(ref_leaf, fk_ref_column(&the_fk, k)),
+		                 leaf_column(fk_leaf, fk_column(&the_fk, k)));
 		if (!part) {
 			sqlkit_expr_free(on);
-			on = NULL;
-			goto done;
+			return NULL;
 		}
-		on = on ? sqlkit_and(2, on, part) : part;
-		if (!on)
-			goto done;
+		if (!(on = on ? sqlkit_and(2, on, part) : part))
+			return NULL;
 	}
-done:
-	sqlkit__fks_free(fks_r, nfks_r);
-	sqlkit__fks_free(fks_l, nfks_l);
-	sqlkit__fks_free(keep_l, nkeep_l);
 	return on;
 }
 
@@ -1076,56 +1247,16 @@ sqlkit_expr *sqlkit_full_outerjoin_fk(sqlkit_expr *l, sqlkit_expr *r)
 
 /* ---------------------------------------------------------------- statements */
 
-static int list_push(sqlkit__list *l, sqlkit_expr *e)
-{
-	sqlkit_expr **v = realloc(l->v, (l->n + 1) * sizeof *v);
-
-	if (!v)
-		return sqlkit__error_oom();
-	l->v = v;
-	l->v[l->n++] = e;
-	return 0;
-}
-
 static sqlkit_expr *stmt_new(sqlkit__node_kind kind)
 {
-	sqlkit_expr *e = node_new(kind);
-
-	if (e && !(e->st = sqlkit__zalloc(1, sizeof *e->st))) {
-		free(e);
-		sqlkit__error_oom();
-		return NULL;
-	}
-	return e;
+	return node_alloc(kind, 0, ST_EMPTY, NULL, 0);
 }
 
-/* The shallow copy a generative function changes: same parts, new lists. */
+/* The shallow copy a generative function changes: the same parts, sharing
+ * every list until the copy changes one (list_reserve, list_push). */
 static sqlkit_expr *stmt_copy(const sqlkit_expr *s)
 {
-	sqlkit_expr *e;
-	size_t i, j;
-
-	if (!(e = shallow_copy(s)))
-		return NULL;
-	if (!(e->st = sqlkit__zalloc(1, sizeof *e->st))) {
-		sqlkit_expr_free(e);
-		sqlkit__error_oom();
-		return NULL;
-	}
-	for (i = 0; i < SQLKIT__NSLOTS; i++) {
-		const sqlkit__list *from = &s->st->slot[i];
-		if (!from->n)
-			continue;
-		if (!(e->st->slot[i].v = sqlkit__zalloc(from->n, sizeof *from->v))) {
-			sqlkit_expr_free(e);
-			sqlkit__error_oom();
-			return NULL;
-		}
-		for (j = 0; j < from->n; j++)
-			e->st->slot[i].v[j] = sqlkit_expr_ref(from->v[j]);
-		e->st->slot[i].n = from->n;
-	}
-	return e;
+	return shallow_copy(s);
 }
 
 static sqlkit_expr *select_v(size_t n, sqlkit_expr **cols)
@@ -1160,15 +1291,10 @@ static sqlkit_expr *select_v(size_t n, sqlkit_expr **cols)
 			sqlkit_expr_free(cols[i]);
 		return NULL;
 	}
-	if (!(e->st->slot[SQLKIT__S_COLS].v = sqlkit__zalloc(n, sizeof *cols))) {
-		for (i = 0; i < n; i++)
-			sqlkit_expr_free(cols[i]);
+	if (list_push_all(&e->st->slot[SQLKIT__S_COLS], cols, n) < 0) {
 		sqlkit_expr_free(e);
-		sqlkit__error_oom();
 		return NULL;
 	}
-	memcpy(e->st->slot[SQLKIT__S_COLS].v, cols, n * sizeof *cols);
-	e->st->slot[SQLKIT__S_COLS].n = n;
 	return e;
 }
 
@@ -1179,16 +1305,16 @@ sqlkit_expr *sqlkit_select_v(size_t n, sqlkit_expr **columns)
 
 sqlkit_expr *sqlkit_select(size_t n, ...)
 {
-	sqlkit_expr **cols, *e;
+	sqlkit_expr **cols, *e, *buf[ARGS_STACK];
 	va_list ap;
 
 	va_start(ap, n);
-	cols = collect_args(n, ap);
+	cols = collect_args(n, ap, buf);
 	va_end(ap);
 	if (!cols)
 		return NULL;
 	e = select_v(n, cols);
-	free(cols);
+	args_free(cols, buf);
 	return e;
 }
 
@@ -1234,12 +1360,10 @@ static sqlkit_expr *generate(const char *fn, const sqlkit_expr *stmt, unsigned k
 	}
 	if (replace)
 		list_clear(&e->st->slot[slot]);
-	for (i = 0; i < nadd; i++)
-		if (list_push(&e->st->slot[slot], add[i]) < 0) {
-			free_all(add + i, nadd - i);
-			sqlkit_expr_free(e);
-			return NULL;
-		}
+	if (list_push_all(&e->st->slot[slot], add, nadd) < 0) {
+		sqlkit_expr_free(e);
+		return NULL;
+	}
 	return e;
 }
 
@@ -1267,12 +1391,12 @@ sqlkit_expr *sqlkit_having(const sqlkit_expr *stmt, sqlkit_expr *cond)
 static sqlkit_expr *generate_va(const char *fn, const sqlkit_expr *stmt, unsigned kinds, int slot,
                                 size_t n, va_list ap)
 {
-	sqlkit_expr **v, *e;
+	sqlkit_expr **v, *e, *buf[ARGS_STACK];
 
-	if (!(v = collect_args(n, ap)))
+	if (!(v = collect_args(n, ap, buf)))
 		return NULL;
 	e = generate(fn, stmt, kinds, slot, v, n, 0);
-	free(v);
+	args_free(v, buf);
 	return e;
 }
 
@@ -1386,13 +1510,8 @@ static sqlkit_expr *compound(const char *fn, int op, const sqlkit_expr *a, const
 		sqlkit__error(SQLKIT_EINVAL, "%s: both sides must be selects", fn);
 		return NULL;
 	}
-	if (!(e = stmt_new(SQLKIT__N_COMPOUND)))
+	if (!(e = node_alloc(SQLKIT__N_COMPOUND, 2, ST_EMPTY, NULL, 0)))
 		return NULL;
-	if (!(e->kids = sqlkit__zalloc(2, sizeof *e->kids))) {
-		sqlkit_expr_free(e);
-		sqlkit__error_oom();
-		return NULL;
-	}
 	e->op = op;
 	e->nkids = 2;
 	e->kids[0] = sqlkit_expr_ref((sqlkit_expr *)a);
@@ -1449,13 +1568,20 @@ static sqlkit_expr *assign(const sqlkit_table *t, const char *column, sqlkit_exp
 	return e;
 }
 
-/* Replace or add an ASSIGN in a list, keeping the first position of a column. */
+/* Replace or add an ASSIGN in a list (of a statement being built), keeping
+ * the first position of a column. */
 static int assign_put(sqlkit__list *l, sqlkit_expr *a)
 {
 	size_t i;
 
 	for (i = 0; i < l->n; i++)
 		if (l->v[i]->column == a->column) {
+			if (l->n == 1) {
+				list_clear(l);
+				return list_push(l, a);
+			}
+			if (list_reserve(l, 0, 0) < 0)
+				return -1;
 			sqlkit_expr_free(l->v[i]);
 			l->v[i] = a;
 			return 0;
@@ -1554,10 +1680,8 @@ sqlkit_expr *sqlkit_values_rows(const sqlkit_expr *insert, size_t ncols,
 		return NULL;
 	list_clear(&e->st->slot[SQLKIT__S_ROWS]);
 	for (r = 0; r < nrows; r++) {
-		if (!(row = node_new(SQLKIT__N_ROW)) || !(row->kids = sqlkit__zalloc(ncols, sizeof *row->kids))) {
-			free(row);
+		if (!(row = node_alloc(SQLKIT__N_ROW, ncols, 0, NULL, 0))) {
 			sqlkit_expr_free(e);
-			sqlkit__error_oom();
 			return NULL;
 		}
 		for (c = 0; c < ncols; c++) {

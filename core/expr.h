@@ -4,8 +4,15 @@
  *
  * Every expression, clause and statement is one refcounted node. A node is
  * immutable once a builder returned it: the generative functions
- * (sqlkit_where, sqlkit_limit...) copy the statement node shallowly, take a
- * reference on each child and change only the copy.
+ * (sqlkit_where, sqlkit_limit...) copy the statement node shallowly, share its
+ * unchanged part lists and give the copy new ones only where it changes.
+ *
+ * Memory: a node is one block with its kids array, its statement parts (st),
+ * its name and its value bytes (core/expr.c's node_alloc); nothing of it is
+ * freed on its own. A part list (sqlkit__list) is read as n and v[0..n-1];
+ * with n >= 2, v is the array of a refcounted block shared by the statements
+ * that have the same list; with n == 1 it may also point at the element's
+ * own self field (no block). See list_* in core/expr.c.
  */
 #ifndef SQLKIT_CORE_EXPR_H
 #define SQLKIT_CORE_EXPR_H
@@ -113,7 +120,7 @@ enum {
 
 typedef struct sqlkit__list {
 	size_t n;
-	sqlkit_expr **v;
+	sqlkit_expr **v;                /* read-only: shared between statements */
 } sqlkit__list;
 
 typedef struct sqlkit__stmt {
@@ -134,6 +141,7 @@ struct sqlkit_expr {
 	char *bytes;
 	sqlkit_sqltype type;            /* CAST, BINDPARAM */
 	sqlkit__stmt *st;               /* statements */
+	sqlkit_expr *self;              /* this node: a one-element list points here */
 };
 
 /* Options the executor gives the compiler (part of the cache key). */
