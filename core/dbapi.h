@@ -90,6 +90,9 @@ struct sqlkit_result {
 	sqlkit_type *coerce;          /* per column: the type the statement says, or NULL */
 	char *coerce_text;            /* 32 bytes per column for numbers made text */
 	unsigned ncoerce;
+	/* The plugin's row_values (ABI 1.1), NULL when it has none: column_value
+	 * per column then. Looked up once per execution, not per row. */
+	int (*row_values)(sqlkit_pstmt *stmt, sqlkit_value *out, unsigned n);
 	/* After an INSERT through sqlkit_conn_exec (core/exec.c). */
 	sqlkit_value inserted_pk;
 	int has_inserted_pk;

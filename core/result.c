@@ -92,6 +92,7 @@ int sqlkit__result_new(sqlkit_result **out, sqlkit_stmt *stmt, int owns, int has
 		r->values_cap = stmt->cols->n + 1;
 	}
 	r->stmt = stmt;
+	r->row_values = SQLKIT_PLUGIN_HAS(p, row_values) ? p->row_values : NULL;
 	r->owns_stmt = owns;
 	r->pending = has_row;
 	r->row.cols = stmt->cols;
@@ -147,11 +148,79 @@ static void finish(sqlkit_result *r)
 
 static void coerce(sqlkit_value *v, sqlkit_type want, char *buf);
 
+/* A driver failure while reading rows. The core does not clear the thread's
+ * last error before every step (that was per-row work): a plugin reports its
+ * failure with host->error() before returning it, so the last error is this
+ * failure's. One that returns a code without reporting it would leave an older
+ * error in its place, with that error's connection_dead: replace it. */
+static int row_failed(sqlkit_conn *conn, int rc)
+{
+	if (sqlkit_error_last()->code != rc)
+		sqlkit__error_set(rc, SQLKIT_ERRCLASS_INTERNAL, NULL, 0, 0,
+		                  "plugin \"%s\" failed reading a row (code %d) without reporting why",
+		                  conn->plugin->name, rc);
+	return sqlkit__conn_failed(conn, rc);
+}
+
+#if defined(__GNUC__)
+#define ROW_INLINE inline __attribute__((always_inline))
+#else
+#define ROW_INLINE inline
+#endif
+
+/* The current row's values into r->row: one plugin call for the row when the
+ * plugin has row_values, else one per column. */
+static ROW_INLINE int read_row(sqlkit_result *r, sqlkit_stmt *s)
+{
+	sqlkit_pstmt *ps = s->pstmt;
+	sqlkit_value *v = r->row.values;
+	unsigned i, n = s->cols->n;
+	int rc;
+
+	if (r->row_values) {
+		if ((rc = r->row_values(ps, v, n)) < 0)
+			return row_failed(s->conn, rc);
+	} else {
+		int (*column_value)(sqlkit_pstmt *, unsigned, sqlkit_value *) =
+			s->conn->plugin->column_value;
+		for (i = 0; i < n; i++)
+			if ((rc = column_value(ps, i, &v[i])) < 0)
+				return row_failed(s->conn, rc);
+	}
+	if (r->coerce)
+		for (i = 0; i < n; i++)
+			if (r->coerce[i] != SQLKIT_TYPE_NULL && v[i].type != r->coerce[i] &&
+			    v[i].type != SQLKIT_TYPE_NULL)
+				coerce(&v[i], r->coerce[i], r->coerce_text + 32 * i);
+	return 0;
+}
+
+/* Advance r (not done) to its next row and read it into r->row: 1 with a row,
+ * 0 at the end (the statement is given back), < 0 on failure. The one row
+ * loop behind fetchone, fetchmany and fetchall. */
+static ROW_INLINE int next_row(sqlkit_result *r)
+{
+	sqlkit_stmt *s = r->stmt;
+	int rc;
+
+	if (!s->conn || !s->pstmt)
+		return sqlkit__error(SQLKIT_ESTATE, "the result's connection was closed");
+	if (!r->started) {
+		r->started = 1;
+		r->pending = 0;
+	} else if ((rc = s->conn->plugin->step(s->pstmt)) <= 0) {
+		if (rc < 0)
+			row_failed(s->conn, rc);
+		finish(r);
+		return rc;
+	}
+	if ((rc = read_row(r, s)) < 0)
+		return rc;
+	return 1;
+}
+
 int sqlkit_result_fetchone(const sqlkit_row **row, sqlkit_result *r)
 {
-	const sqlkit_plugin *p;
-	sqlkit_stmt *s;
-	unsigned i;
 	int rc;
 
 	if (!row)
@@ -159,44 +228,10 @@ int sqlkit_result_fetchone(const sqlkit_row **row, sqlkit_result *r)
 	*row = NULL;
 	if (!r)
 		return sqlkit__error(SQLKIT_EINVAL, "sqlkit_result_fetchone: result is NULL");
-	if (r->done)
+	if (r->done || (rc = next_row(r)) == 0)
 		return 0;
-	s = r->stmt;
-	if (!s->conn || !s->pstmt)
-		return sqlkit__error(SQLKIT_ESTATE, "the result's connection was closed");
-	p = s->conn->plugin;
-	if (!r->started) {
-		r->started = 1;
-		r->pending = 0;
-	} else {
-		sqlkit_error_clear();
-		if ((rc = p->step(s->pstmt)) < 0) {
-			sqlkit__conn_failed(s->conn, rc);
-			finish(r);
-			return rc;
-		}
-		if (rc == 0) {
-			finish(r);
-			return 0;
-		}
-	}
-	{
-		int (*column_value)(sqlkit_pstmt *, unsigned, sqlkit_value *) = p->column_value;
-		sqlkit_pstmt *ps = s->pstmt;
-		sqlkit_value *v = r->row.values;
-		unsigned n = s->cols->n;
-
-		for (i = 0; i < n; i++)
-			if ((rc = column_value(ps, i, &v[i])) < 0) {
-				sqlkit__conn_failed(s->conn, rc);
-				return rc;
-			}
-		if (r->coerce)
-			for (i = 0; i < n; i++)
-				if (r->coerce[i] != SQLKIT_TYPE_NULL && v[i].type != r->coerce[i] &&
-				    v[i].type != SQLKIT_TYPE_NULL)
-					coerce(&v[i], r->coerce[i], r->coerce_text + 32 * i);
-	}
+	if (rc < 0)
+		return rc;
 	*row = &r->row;
 	return 0;
 }
@@ -353,7 +388,6 @@ static int row_copy(sqlkit_row *dst, const sqlkit_row *src, const sqlkit__column
 static int fetch_into(sqlkit_rowset **out, sqlkit_result *r, size_t limit)
 {
 	sqlkit_rowset *rs;
-	const sqlkit_row *row;
 	int rc = 0;
 
 	if (!out)
@@ -365,8 +399,8 @@ static int fetch_into(sqlkit_rowset **out, sqlkit_result *r, size_t limit)
 		return sqlkit__error_oom();
 	rs->cols = r->stmt->cols;
 	__atomic_add_fetch(&rs->cols->refs, 1, __ATOMIC_RELAXED);
-	while (rs->n < limit) {
-		if ((rc = sqlkit_result_fetchone(&row, r)) < 0 || !row)
+	while (rs->n < limit && !r->done) {
+		if ((rc = next_row(r)) <= 0)
 			break;
 		if (rs->n == rs->cap) {
 			size_t cap = rs->cap ? rs->cap * 2 : 16;
@@ -378,7 +412,7 @@ static int fetch_into(sqlkit_rowset **out, sqlkit_result *r, size_t limit)
 			rs->rows = p;
 			rs->cap = cap;
 		}
-		if ((rc = row_copy(&rs->rows[rs->n], row, rs->cols)) < 0)
+		if ((rc = row_copy(&rs->rows[rs->n], &r->row, rs->cols)) < 0)
 			break;
 		rs->n++;
 	}

@@ -281,6 +281,73 @@ static void test_registry__driver_receives_its_own_markers(void **state)
 	sqlkit_conn_close(c);
 }
 
+/* A plugin built against plugin ABI 1.0 has no row_values: the core reads its
+ * rows a column at a time, through every fetch path, and never looks past its
+ * struct_size (the plugin put an aborting row_values there). */
+static void test_registry__abi_1_0_plugin_reads_rows_per_column(void **state)
+{
+	sqlkit_conn *c, *echo;
+	sqlkit_result *r;
+	sqlkit_rowset *rs;
+	const sqlkit_row *row;
+	int n;
+	(void)state;
+
+	assert_int_equal(sqlkit_conn_open(&c, "abi10://h/db"), 0);
+	assert_int_equal(sqlkit_conn_execute(&r, c, "SELECT 1", NULL, 0), 0);
+	for (n = 1; n <= 3; n++) {
+		assert_int_equal(sqlkit_result_fetchone(&row, r), 0);
+		assert_non_null(row);
+		assert_string_equal(sqlkit_row_text(row, 0), "SELECT 1");
+		assert_int_equal(sqlkit_row_int(row, 1), n);
+	}
+	assert_int_equal(sqlkit_result_fetchone(&row, r), 0);
+	assert_null(row);
+	sqlkit_result_free(r);
+
+	assert_int_equal(sqlkit_conn_execute(&r, c, "SELECT 2", NULL, 0), 0);
+	assert_int_equal(sqlkit_result_fetchmany(&rs, r, 2), 0);
+	assert_int_equal(sqlkit_rowset_count(rs), 2);
+	assert_int_equal(sqlkit_row_int(sqlkit_rowset_row(rs, 1), 1), 2);
+	sqlkit_rowset_free(rs);
+	assert_int_equal(sqlkit_result_fetchall(&rs, r), 0);
+	assert_int_equal(sqlkit_rowset_count(rs), 1);
+	assert_string_equal(sqlkit_row_text(sqlkit_rowset_row(rs, 0), 0), "SELECT 2");
+	assert_int_equal(sqlkit_row_int(sqlkit_rowset_row(rs, 0), 1), 3);
+	sqlkit_rowset_free(rs);
+	assert_int_equal(sqlkit_result_fetchmany(&rs, r, 5), 0);
+	assert_int_equal(sqlkit_rowset_count(rs), 0);
+	sqlkit_rowset_free(rs);
+	sqlkit_result_free(r);
+
+	/* A failing step reports the plugin's error, not an older one on the thread
+	 * (here a dead connection's, which must not kill this one). */
+	assert_int_equal(sqlkit_conn_execute(&r, c, "STEPFAIL", NULL, 0), 0);
+	assert_int_equal(sqlkit_result_fetchone(&row, r), 0);
+	assert_non_null(row);
+	assert_int_equal(sqlkit_conn_open(&echo, "echo://h/db"), 0);
+	assert_int_equal(sqlkit_conn_execute(NULL, echo, "DIE", NULL, 0), SQLKIT_EDISCONNECTED);
+	assert_true(sqlkit_error_last()->connection_dead);
+	sqlkit_conn_close(echo);
+	assert_int_equal(sqlkit_result_fetchone(&row, r), SQLKIT_ECONSTRAINT);
+	assert_null(row);
+	assert_int_equal(sqlkit_error_last()->klass, SQLKIT_ERRCLASS_INTEGRITY);
+	assert_string_equal(sqlkit_error_last()->sqlstate, "23000");
+	assert_false(sqlkit_error_last()->connection_dead);
+	assert_false(sqlkit_conn_is_dead(c));
+	assert_int_equal(sqlkit_result_fetchone(&row, r), 0);   /* the result ended */
+	assert_null(row);
+	sqlkit_result_free(r);
+
+	assert_int_equal(sqlkit_conn_execute(&r, c, "STEPDIE", NULL, 0), 0);
+	assert_int_equal(sqlkit_result_fetchall(&rs, r), SQLKIT_EDISCONNECTED);
+	assert_null(rs);
+	assert_true(sqlkit_error_last()->connection_dead);
+	assert_true(sqlkit_conn_is_dead(c));
+	sqlkit_result_free(r);
+	sqlkit_conn_close(c);
+}
+
 static void test_registry__driver_errors_keep_class_and_sqlstate(void **state)
 {
 	sqlkit_conn *c;
@@ -331,6 +398,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_registry__lists_plugins_and_broken_ones, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_registry__loading_is_safe_from_many_threads, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_registry__driver_receives_its_own_markers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_registry__abi_1_0_plugin_reads_rows_per_column, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_registry__driver_errors_keep_class_and_sqlstate, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_registry__connect_failure_masks_password, setup, teardown),
 	};

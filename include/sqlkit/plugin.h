@@ -40,7 +40,7 @@
 SQLKIT_BEGIN_DECLS
 
 #define SQLKIT_PLUGIN_ABI_MAJOR 1
-#define SQLKIT_PLUGIN_ABI_MINOR 0
+#define SQLKIT_PLUGIN_ABI_MINOR 1   /* 1.1: row_values */
 
 /** The entry point's name, before libltdl's "<name>_LTX_" prefix. */
 #define SQLKIT_PLUGIN_ENTRY "sqlkit_plugin_init"
@@ -290,6 +290,19 @@ typedef struct sqlkit_plugin {
 	/** 1 when a table of that name exists, 0 when not, < 0 on error. NULL: the core
 	 *  probes with a SELECT that fails when the table is missing. */
 	int (*has_table)(sqlkit_pconn *conn, const char *name);
+
+	/* --- ABI 1.1 --- */
+	/** Optional: the current row's values in one call, out[i] as column_value
+	 *  gives column i, for i in 0..n-1 (the core passes n = column_count(), the
+	 *  count it read after prepare or execute). The same contract as
+	 *  column_value for each value: text, decimal, JSON and blob bytes borrowed
+	 *  until the next step, reset or finalize, text-like ones NUL-terminated.
+	 *  Called only while a row is current (after execute set *has_row, or step
+	 *  returned 1). On failure call host->error() and return its code; the core
+	 *  then ignores out. NULL (or a description built against ABI 1.0, whose
+	 *  struct_size does not cover the field): the core calls column_value once
+	 *  per column. @since ABI 1.1 */
+	int (*row_values)(sqlkit_pstmt *stmt, sqlkit_value *out, unsigned n);
 } sqlkit_plugin;
 
 /** Whether plugin p's description is large enough to hold field and fills it. */

@@ -1562,6 +1562,57 @@ static int my_column_value(sqlkit_pstmt *st, unsigned i, sqlkit_value *out)
 	}
 }
 
+/* The whole row in one call (ABI 1.1): the state checked once, not per
+ * column. The common cases (NULL; text and other bytes already in UTF-8;
+ * integers, floats, booleans) are read here as my_column_value reads them;
+ * the rest (BIT, text to convert, BIGINT UNSIGNED beyond int64, dates and
+ * times) goes through my_column_value itself, so there is one copy of that. */
+static int my_row_values(sqlkit_pstmt *st, sqlkit_value *out, unsigned n)
+{
+	int utf8 = st->conn->from_conn == (iconv_t)-1;
+	unsigned i;
+	int rc;
+
+	if (st->state != ST_ROW)
+		return host->error(SQLKIT_ESTATE, SQLKIT_ERRCLASS_INTERFACE, NULL, 0, 0, "no current row");
+	if (n > st->ncols)
+		return host->error(SQLKIT_EINVAL, SQLKIT_ERRCLASS_INTERFACE, NULL, 0, 0,
+		                   "%u values asked for: the row has %u", n, st->ncols);
+	for (i = 0; i < n; i++) {
+		column *col = &st->cols[i];
+		sqlkit_value *v = &out[i];
+
+		if (col->is_null) {
+			v->type = SQLKIT_TYPE_NULL;
+			continue;
+		}
+		if (value_bytes(col) == col->data.p) {
+			if (col->ftype != MYSQL_TYPE_BIT && (!col->text || utf8)) {
+				col->data.p[col->len] = '\0';     /* the buffer always has the room */
+				set_bytes(v, col->type == SQLKIT_TYPE_NULL ? SQLKIT_TYPE_TEXT : col->type,
+				          col->data.p, col->len);
+				continue;
+			}
+		} else if (col->type == SQLKIT_TYPE_INT &&
+		           !(col->is_unsigned && (uint64_t)col->num.i > INT64_MAX)) {
+			v->type = SQLKIT_TYPE_INT;
+			v->u.i = col->num.i;
+			continue;
+		} else if (col->type == SQLKIT_TYPE_FLOAT) {
+			v->type = SQLKIT_TYPE_FLOAT;
+			v->u.f = col->num.f;
+			continue;
+		} else if (col->type == SQLKIT_TYPE_BOOL) {
+			v->type = SQLKIT_TYPE_BOOL;
+			v->u.b = col->num.i != 0;
+			continue;
+		}
+		if ((rc = my_column_value(st, i, v)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
 static int64_t my_rows_affected(sqlkit_pstmt *st)
 {
 	return st->affected;
@@ -2183,6 +2234,7 @@ static const sqlkit_plugin plugin = {
 	.column_name = my_column_name,
 	.column_type = my_column_type,
 	.column_value = my_column_value,
+	.row_values = my_row_values,
 	.rows_affected = my_rows_affected,
 	.reset = my_reset,
 	.finalize = my_finalize,

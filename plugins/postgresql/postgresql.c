@@ -1552,22 +1552,25 @@ static void set_text(sqlkit_value *out, sqlkit_type type, const char *p, size_t 
 	out->u.s.len = len;
 }
 
-/* The current row's value, from its text form. A text the type's parser does
- * not take (dates BC or infinity, NaN numerics...) comes as TEXT. */
-static int pg_column_value(sqlkit_pstmt *st, unsigned i, sqlkit_value *out)
+#if defined(__GNUC__)
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define ALWAYS_INLINE inline
+#endif
+
+/* Column i (< ncols) of the current row, from its text form. A text the type's
+ * parser does not take (dates BC or infinity, NaN numerics...) comes as TEXT.
+ * Every case sets the type and the part of the value it uses. strtod() runs
+ * in the connection's "C" numeric locale: the first float column switches the
+ * thread to it and sets *old to what to restore (*switched = 1); the caller
+ * restores it once, after the last column. Inlined into both readers. */
+static ALWAYS_INLINE int read_column(sqlkit_pstmt *st, unsigned i, sqlkit_value *out,
+                                     int *switched, locale_t *old)
 {
 	const char *p;
 	size_t len;
-	column *c;
+	column *c = &st->cols->col[i];
 
-	memset(out, 0, sizeof *out);
-	if (st->state != ST_ROW || !st->res)
-		return host->error(SQLKIT_ESTATE, SQLKIT_ERRCLASS_INTERFACE, NULL, 0, 0,
-		                   "no current row");
-	if (i >= st->cols->ncols)
-		return host->error(SQLKIT_EINVAL, SQLKIT_ERRCLASS_INTERFACE, NULL, 0, 0,
-		                   "no column %u: the row has %u", i, st->cols->ncols);
-	c = &st->cols->col[i];
 	if (PQgetisnull(st->res, st->row, (int)i)) {
 		out->type = SQLKIT_TYPE_NULL;
 		return 0;
@@ -1583,10 +1586,12 @@ static int pg_column_value(sqlkit_pstmt *st, unsigned i, sqlkit_value *out)
 		}
 		break;
 	case SQLKIT_TYPE_FLOAT: {
-		locale_t old = uselocale(st->conn->c_numeric);
 		char *end;
+		if (!*switched) {
+			*old = uselocale(st->conn->c_numeric);
+			*switched = 1;
+		}
 		out->u.f = strtod(p, &end);
-		uselocale(old);
 		if (end != p && !*end) {
 			out->type = SQLKIT_TYPE_FLOAT;
 			return 0;
@@ -1634,6 +1639,49 @@ static int pg_column_value(sqlkit_pstmt *st, unsigned i, sqlkit_value *out)
 	}
 	set_text(out, SQLKIT_TYPE_TEXT, p, len);
 	return 0;
+}
+
+static int no_row(void)
+{
+	return host->error(SQLKIT_ESTATE, SQLKIT_ERRCLASS_INTERFACE, NULL, 0, 0, "no current row");
+}
+
+static int pg_column_value(sqlkit_pstmt *st, unsigned i, sqlkit_value *out)
+{
+	locale_t old = (locale_t)0;
+	int switched = 0, rc;
+
+	memset(out, 0, sizeof *out);
+	if (st->state != ST_ROW || !st->res)
+		return no_row();
+	if (i >= st->cols->ncols)
+		return host->error(SQLKIT_EINVAL, SQLKIT_ERRCLASS_INTERFACE, NULL, 0, 0,
+		                   "no column %u: the row has %u", i, st->cols->ncols);
+	rc = read_column(st, i, out, &switched, &old);
+	if (switched)
+		uselocale(old);
+	return rc;
+}
+
+/* The whole row: the state and the count checked once, the numeric locale
+ * switched at most once. */
+static int pg_row_values(sqlkit_pstmt *st, sqlkit_value *out, unsigned n)
+{
+	locale_t old = (locale_t)0;
+	int switched = 0, rc = 0;
+	unsigned i;
+
+	if (st->state != ST_ROW || !st->res)
+		return no_row();
+	if (n > st->cols->ncols)
+		return host->error(SQLKIT_EINVAL, SQLKIT_ERRCLASS_INTERFACE, NULL, 0, 0,
+		                   "%u values asked for: the row has %u", n, st->cols->ncols);
+	for (i = 0; i < n; i++)
+		if ((rc = read_column(st, i, &out[i], &switched, &old)) < 0)
+			break;
+	if (switched)
+		uselocale(old);
+	return rc;
 }
 
 static int64_t pg_rows_affected(sqlkit_pstmt *st)
@@ -1854,6 +1902,7 @@ static const sqlkit_plugin plugin = {
 	.set_isolation_level = pg_set_isolation_level,
 	.dialect = &sqlkit__dialect_postgresql,
 	.has_table = pg_has_table,
+	.row_values = pg_row_values,
 };
 
 SQLKIT_PLUGIN_EXPORT int postgresql_LTX_sqlkit_plugin_init(unsigned abi_major,

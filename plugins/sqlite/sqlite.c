@@ -940,41 +940,57 @@ static void set_text(sqlkit_value *out, sqlkit_type type, const char *p, size_t 
 	out->u.s.len = len;
 }
 
-/* The stored value, read as the declared type says where the two agree. */
-static int sqlite_column_value(sqlkit_pstmt *st, unsigned i, sqlkit_value *out)
+#if defined(__GNUC__)
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define ALWAYS_INLINE inline
+#endif
+
+/* Out of memory converting a column: a sqlite3_column_*() call lets sqlite
+ * clear its malloc-failed state and record SQLITE_NOMEM on the statement, as
+ * sqlite3_column_text() itself would have done. */
+static int column_oom(sqlite3_stmt *s, unsigned i, sqlkit_value *out)
 {
-	sqlite3_stmt *s = st->stmt;
-	column *c;
+	(void)sqlite3_column_type(s, (int)i);
+	out->type = SQLKIT_TYPE_NULL;
+	return oom();
+}
+
+/* The stored value of column i (< ncols) of the current row, read as the
+ * declared type says where the two agree. Every case sets the type and the
+ * part of the value it uses (no clearing of the whole value first: this runs
+ * for every column of every row). Inlined into both readers below, so
+ * row_values is one loop without a call per column.
+ *
+ * One sqlite3_column_value() per column, then the sqlite3_value_*() getters
+ * on it: each sqlite3_column_*() call looks the column up again (and enters
+ * and leaves the connection's mutex), which was half of this function's cost.
+ * sqlite calls that value "unprotected": its getters take no mutex. Our
+ * connections are opened SQLITE_OPEN_NOMUTEX and used by one thread at a
+ * time, so the column getters would take none either. */
+static ALWAYS_INLINE int read_column(sqlkit_pstmt *st, sqlite3_stmt *s, unsigned i,
+                                     sqlkit_value *out)
+{
+	sqlite3_value *v = sqlite3_column_value(s, (int)i);
+	column *c = &st->cols->col[i];
 	int n;
 
-	/* Every case below sets the type and the part of the value it uses (no
-	 * clearing of the whole value first: this runs for every column of every row). */
-	if (st->state != ST_ROW || i >= st->cols->ncols) {
-		memset(out, 0, sizeof *out);
-		if (st->state != ST_ROW)
-			return host->error(SQLKIT_ESTATE, SQLKIT_ERRCLASS_INTERFACE, NULL, 0, 0,
-			                   "no current row");
-		return host->error(SQLKIT_EINVAL, SQLKIT_ERRCLASS_INTERFACE, NULL, 0, 0,
-		                   "no column %u: the row has %u", i, st->cols->ncols);
-	}
-	c = &st->cols->col[i];
-
-	switch (sqlite3_column_type(s, (int)i)) {
+	switch (sqlite3_value_type(v)) {
 	case SQLITE_NULL:
 		out->type = SQLKIT_TYPE_NULL;
 		return 0;
 
 	case SQLITE_INTEGER: {
-		int64_t v = sqlite3_column_int64(s, (int)i);
+		int64_t iv = sqlite3_value_int64(v);
 		if (c->type == SQLKIT_TYPE_BOOL) {
 			out->type = SQLKIT_TYPE_BOOL;
-			out->u.b = v != 0;
+			out->u.b = iv != 0;
 		} else if (c->type == SQLKIT_TYPE_DECIMAL || c->type == SQLKIT_TYPE_JSON) {
-			n = snprintf(c->scratch, sizeof c->scratch, "%" PRId64, v);
+			n = snprintf(c->scratch, sizeof c->scratch, "%" PRId64, iv);
 			set_text(out, c->type, c->scratch, (size_t)n);
 		} else {
 			out->type = SQLKIT_TYPE_INT;
-			out->u.i = v;
+			out->u.i = iv;
 		}
 		return 0;
 	}
@@ -982,33 +998,29 @@ static int sqlite_column_value(sqlkit_pstmt *st, unsigned i, sqlkit_value *out)
 	case SQLITE_FLOAT:
 		/* NUMERIC affinity (JSON, UUID, DATETIME... columns) stores "1.5" as a real */
 		if (c->type == SQLKIT_TYPE_JSON) {
-			const char *p = (const char *)sqlite3_column_text(s, (int)i);
-			if (!p) {
-				out->type = SQLKIT_TYPE_NULL;
-				return oom();
-			}
-			set_text(out, SQLKIT_TYPE_JSON, p, (size_t)sqlite3_column_bytes(s, (int)i));
-		} else if (c->type == SQLKIT_TYPE_DECIMAL && isfinite(sqlite3_column_double(s, (int)i))) {
+			const char *p = (const char *)sqlite3_value_text(v);
+			if (!p)
+				return column_oom(s, i, out);
+			set_text(out, SQLKIT_TYPE_JSON, p, (size_t)sqlite3_value_bytes(v));
+		} else if (c->type == SQLKIT_TYPE_DECIMAL && isfinite(sqlite3_value_double(v))) {
 			/* NUMERIC affinity keeps a decimal as a real only when its first 15
 			 * significant digits survive the round trip (longer ones stay text):
 			 * 15 digits give back exactly the number that was stored. */
-			n = snprintf(c->scratch, sizeof c->scratch, "%.15g", sqlite3_column_double(s, (int)i));
+			n = snprintf(c->scratch, sizeof c->scratch, "%.15g", sqlite3_value_double(v));
 			set_text(out, SQLKIT_TYPE_DECIMAL, c->scratch, (size_t)n);
 		} else {
 			out->type = SQLKIT_TYPE_FLOAT;
-			out->u.f = sqlite3_column_double(s, (int)i);
+			out->u.f = sqlite3_value_double(v);
 		}
 		return 0;
 
 	case SQLITE_TEXT: {
 		/* text first, then its length: the order sqlite documents as safe */
-		const char *p = (const char *)sqlite3_column_text(s, (int)i);
+		const char *p = (const char *)sqlite3_value_text(v);
 		size_t len;
-		if (!p) {
-			out->type = SQLKIT_TYPE_NULL;
-			return oom();
-		}
-		len = (size_t)sqlite3_column_bytes(s, (int)i);
+		if (!p)
+			return column_oom(s, i, out);
+		len = (size_t)sqlite3_value_bytes(v);
 		switch (c->type) {
 		case SQLKIT_TYPE_DATE:
 		case SQLKIT_TYPE_TIME:
@@ -1045,12 +1057,10 @@ static int sqlite_column_value(sqlkit_pstmt *st, unsigned i, sqlkit_value *out)
 	}
 
 	case SQLITE_BLOB: {
-		const void *p = sqlite3_column_blob(s, (int)i);
-		size_t len = (size_t)sqlite3_column_bytes(s, (int)i);
-		if (!p && len) {
-			out->type = SQLKIT_TYPE_NULL;
-			return oom();
-		}
+		const void *p = sqlite3_value_blob(v);
+		size_t len = (size_t)sqlite3_value_bytes(v);
+		if (!p && len)
+			return column_oom(s, i, out);
 		if (c->type == SQLKIT_TYPE_UUID && len == 16) {
 			out->type = SQLKIT_TYPE_UUID;
 			memcpy(out->u.uuid, p, 16);
@@ -1063,6 +1073,41 @@ static int sqlite_column_value(sqlkit_pstmt *st, unsigned i, sqlkit_value *out)
 	out->type = SQLKIT_TYPE_NULL;
 	return host->error(SQLKIT_ERROR, SQLKIT_ERRCLASS_INTERNAL, NULL, 0, 0,
 	                   "column %u has an unknown sqlite storage class", i);
+}
+
+static int no_row(void)
+{
+	return host->error(SQLKIT_ESTATE, SQLKIT_ERRCLASS_INTERFACE, NULL, 0, 0, "no current row");
+}
+
+static int sqlite_column_value(sqlkit_pstmt *st, unsigned i, sqlkit_value *out)
+{
+	if (st->state != ST_ROW || i >= st->cols->ncols) {
+		memset(out, 0, sizeof *out);
+		if (st->state != ST_ROW)
+			return no_row();
+		return host->error(SQLKIT_EINVAL, SQLKIT_ERRCLASS_INTERFACE, NULL, 0, 0,
+		                   "no column %u: the row has %u", i, st->cols->ncols);
+	}
+	return read_column(st, st->stmt, i, out);
+}
+
+/* The whole row: the state and the count checked once, not per column. */
+static int sqlite_row_values(sqlkit_pstmt *st, sqlkit_value *out, unsigned n)
+{
+	sqlite3_stmt *s = st->stmt;
+	unsigned i;
+	int rc;
+
+	if (st->state != ST_ROW)
+		return no_row();
+	if (n > st->cols->ncols)
+		return host->error(SQLKIT_EINVAL, SQLKIT_ERRCLASS_INTERFACE, NULL, 0, 0,
+		                   "%u values asked for: the row has %u", n, st->cols->ncols);
+	for (i = 0; i < n; i++)
+		if ((rc = read_column(st, s, i, &out[i])) < 0)
+			return rc;
+	return 0;
 }
 
 static int64_t sqlite_rows_affected(sqlkit_pstmt *st)
@@ -1222,6 +1267,8 @@ static sqlkit_plugin plugin = {
 	.has_table = sqlite_has_table,
 
 	.dialect = &sqlkit__dialect_sqlite,
+
+	.row_values = sqlite_row_values,
 };
 
 SQLKIT_PLUGIN_EXPORT int sqlite_LTX_sqlkit_plugin_init(unsigned abi_major, unsigned abi_minor,
