@@ -142,6 +142,29 @@ static inline int sqlkit_decimal_text_valid(const char *p, size_t n)
 }
 
 
+/** Past what stands before a statement's first keyword: blanks, "--" and
+ *  block comments, opening parentheses and semicolons. Returns the keyword's
+ *  start (end when there is none), for plugins that classify statements by it.
+ *  @since 0.1 */
+static inline const char *sqlkit_sql_skip_lead(const char *p, const char *end)
+{
+	while (p < end) {
+		if (*p == ' ' || (*p >= '\t' && *p <= '\r') || *p == '(' || *p == ';') {
+			p++;
+		} else if (*p == '-' && p + 1 < end && p[1] == '-') {
+			while (p < end && *p != '\n')
+				p++;
+		} else if (*p == '/' && p + 1 < end && p[1] == '*') {
+			for (p += 2; p < end && !(*p == '*' && p + 1 < end && p[1] == '/'); p++)
+				;
+			p = p < end ? p + 2 : end;
+		} else {
+			break;
+		}
+	}
+	return p;
+}
+
 /** The sqlkit return code and PEP 249 error class for a five-character SQLSTATE,
  *  by its class (the first two characters), after psycopg2's table with the
  *  connection classes made OperationalError: 23 integrity, 22 data, 42 and 2x

@@ -1055,20 +1055,7 @@ static const char *first_word(const char *p, const char *end, size_t *n)
 {
 	const char *w;
 
-	while (p < end) {
-		if (*p == ' ' || (*p >= '\t' && *p <= '\r') || *p == '(' || *p == ';') {
-			p++;
-		} else if (*p == '-' && p + 1 < end && p[1] == '-') {
-			while (p < end && *p != '\n')
-				p++;
-		} else if (*p == '/' && p + 1 < end && p[1] == '*') {
-			for (p += 2; p < end && !(*p == '*' && p + 1 < end && p[1] == '/'); p++)
-				;
-			p = p < end ? p + 2 : end;
-		} else {
-			break;
-		}
-	}
+	p = sqlkit_sql_skip_lead(p, end);
 	for (w = p; p < end && is_word_char((unsigned char)*p); p++)
 		;
 	*n = (size_t)(p - w);

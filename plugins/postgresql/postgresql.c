@@ -193,20 +193,7 @@ static int classify(const char *p, const char *end)
 	const char *w;
 	size_t n;
 
-	while (p < end) {
-		if (*p == ' ' || (*p >= '\t' && *p <= '\r') || *p == '(' || *p == ';') {
-			p++;
-		} else if (*p == '-' && p + 1 < end && p[1] == '-') {
-			while (p < end && *p != '\n')
-				p++;
-		} else if (*p == '/' && p + 1 < end && p[1] == '*') {
-			for (p += 2; p < end && !(*p == '*' && p + 1 < end && p[1] == '/'); p++)
-				;
-			p = p < end ? p + 2 : end;
-		} else {
-			break;
-		}
-	}
+	p = sqlkit_sql_skip_lead(p, end);
 	for (w = p; p < end && is_ident_char((unsigned char)*p); p++)
 		;
 	n = (size_t)(p - w);
