@@ -454,6 +454,25 @@ static void test_dbapi__executemany_inserts_every_set(void **state)
 	assert_false(sqlkit_conn_in_transaction(c));
 }
 
+/* Each set may name its parameters in its own order: values go to the markers
+ * their names say, whatever order the set before had. */
+static void test_dbapi__executemany_sets_in_different_orders(void **state)
+{
+	sqlkit_conn *c = *state;
+	sqlkit_param sets[] = {
+		SQLKIT_PARAM("a", sqlkit_int(1)), SQLKIT_PARAM("b", sqlkit_int(10)),
+		SQLKIT_PARAM("b", sqlkit_int(20)), SQLKIT_PARAM("a", sqlkit_int(2)),
+		SQLKIT_PARAM("a", sqlkit_int(3)), SQLKIT_PARAM("b", sqlkit_int(30)),
+		SQLKIT_PARAM(":b", sqlkit_int(40)), SQLKIT_PARAM(":a", sqlkit_int(4)),
+	};
+	int64_t rows = 0;
+
+	exec(c, "CREATE TABLE o (a INTEGER PRIMARY KEY, b INTEGER)");
+	OK(sqlkit_conn_executemany(c, "INSERT INTO o (a, b) VALUES (:a, :b)", sets, 2, 4, &rows));
+	assert_int_equal(rows, 4);
+	assert_int_equal(count(c, "o WHERE b = a * 10"), 4);
+}
+
 static void test_dbapi__executemany_is_all_or_nothing(void **state)
 {
 	sqlkit_conn *c = *state;
@@ -585,6 +604,7 @@ int main(void)
 		T(test_dbapi__commit_keeps_and_rollback_undoes),
 		T(test_dbapi__savepoints_nest),
 		T(test_dbapi__executemany_inserts_every_set),
+		T(test_dbapi__executemany_sets_in_different_orders),
 		T(test_dbapi__executemany_is_all_or_nothing),
 		T(test_dbapi__constraint_violations_are_integrity_errors),
 		T(test_dbapi__bad_sql_is_a_programming_error),

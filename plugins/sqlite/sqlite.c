@@ -759,21 +759,32 @@ static int format_datetime(char *buf, size_t size, const sqlkit_value *v)
 	return n + 7;
 }
 
+/* " (parameter set N)" for a message about set N of execute_many, "" for a
+ * single execute. Only formatted when there is an error to report: it used to
+ * be written for every set on entry, most of bind_params' cost per set. */
+static const char *set_note(char buf[48], size_t set)
+{
+	if (set == NO_SET)
+		return "";
+	snprintf(buf, 48, " (parameter set %zu)", set);
+	return buf;
+}
+
+/* Bind one set of values: execute binds the only one (set NO_SET), execute_many
+ * each in turn (set counted from 0 within the call, for messages). */
 static int bind_params(sqlkit_pstmt *st, const sqlkit_value *params, unsigned nparams, size_t set)
 {
-	sqlite3 *db = sqlite3_db_handle(st->stmt);
-	char setbuf[48] = "";
+	char setbuf[48];
 	unsigned i;
 
-	if (set != NO_SET)
-		snprintf(setbuf, sizeof setbuf, " (parameter set %zu)", set);
 	if (nparams != st->nparams)
 		return host->error(SQLKIT_EPARAM, SQLKIT_ERRCLASS_PROGRAMMING, "07001", 0, 0,
 		                   "statement takes %u parameters, %u given%s", st->nparams, nparams,
-		                   setbuf);
+		                   set_note(setbuf, set));
 	if (nparams && !params)
 		return host->error(SQLKIT_EINVAL, SQLKIT_ERRCLASS_INTERFACE, NULL, 0, 0,
-		                   "no parameter values for %u parameters%s", nparams, setbuf);
+		                   "no parameter values for %u parameters%s", nparams,
+		                   set_note(setbuf, set));
 
 	/* A statement without result columns runs to its end inside this call, so
 	 * sqlite may borrow the caller's bytes (STATIC); one with rows may read its
@@ -796,7 +807,7 @@ static int bind_params(sqlkit_pstmt *st, const sqlkit_value *params, unsigned np
 			if (v->u.f != v->u.f)   /* sqlite would store NaN as NULL */
 				return host->error(SQLKIT_EPARAM, SQLKIT_ERRCLASS_DATA, "22000", 0, 0,
 				                   "parameter ?%d is NaN, which sqlite cannot store%s",
-				                   at, setbuf);
+				                   at, set_note(setbuf, set));
 			rc = sqlite3_bind_double(st->stmt, at, v->u.f);
 			break;
 		case SQLKIT_TYPE_BOOL:
@@ -831,7 +842,8 @@ static int bind_params(sqlkit_pstmt *st, const sqlkit_value *params, unsigned np
 			int n = format_datetime(buf, sizeof buf, v);
 			if (n < 0)
 				return host->error(SQLKIT_EPARAM, SQLKIT_ERRCLASS_DATA, "22007", 0, 0,
-				                   "parameter ?%d is not a valid date or time%s", at, setbuf);
+				                   "parameter ?%d is not a valid date or time%s", at,
+				                   set_note(setbuf, set));
 			rc = sqlite3_bind_text(st->stmt, at, buf, n, SQLITE_TRANSIENT);
 			break;
 		}
@@ -841,17 +853,19 @@ static int bind_params(sqlkit_pstmt *st, const sqlkit_value *params, unsigned np
 			break;
 		default:
 			return host->error(SQLKIT_EPARAM, SQLKIT_ERRCLASS_INTERFACE, NULL, 0, 0,
-			                   "parameter ?%d has unknown type %d%s", at, (int)v->type, setbuf);
+			                   "parameter ?%d has unknown type %d%s", at, (int)v->type,
+			                   set_note(setbuf, set));
 		}
 		if (rc != SQLITE_OK) {
 			char context[32];
 			snprintf(context, sizeof context, "parameter ?%d", at);
-			return fail(db, rc, context, NULL, 0, set);
+			return fail(sqlite3_db_handle(st->stmt), rc, context, NULL, 0, set);
 		}
 		continue;
 no_bytes:
 		return host->error(SQLKIT_EINVAL, SQLKIT_ERRCLASS_INTERFACE, NULL, 0, 0,
-		                   "parameter ?%d has a length but no bytes%s", at, setbuf);
+		                   "parameter ?%d has a length but no bytes%s", at,
+		                   set_note(setbuf, set));
 	}
 	return 0;
 }
@@ -859,7 +873,6 @@ no_bytes:
 static int sqlite_execute(sqlkit_pstmt *st, const sqlkit_value *params, unsigned nparams,
                           int *has_row)
 {
-	sqlite3 *db = sqlite3_db_handle(st->stmt);
 	int rc;
 
 	*has_row = 0;
@@ -878,9 +891,9 @@ static int sqlite_execute(sqlkit_pstmt *st, const sqlkit_value *params, unsigned
 	} else if (rc == SQLITE_DONE) {
 		st->state = ST_DONE;
 		if (st->is_dml)
-			st->rows_affected = sqlite3_changes64(db);
+			st->rows_affected = sqlite3_changes64(sqlite3_db_handle(st->stmt));
 	} else {
-		rc = fail(db, rc, NULL, NULL, 0, NO_SET);
+		rc = fail(sqlite3_db_handle(st->stmt), rc, NULL, NULL, 0, NO_SET);
 		sqlite3_reset(st->stmt);
 		return rc;
 	}
