@@ -98,10 +98,19 @@ struct sqlkit_pconn {
 	unsigned long thread_id;
 };
 
+/* How a column's value is held, decided once per result shape. */
+enum {
+	K_BYTES,                       /* text, JSON, blob, decimal: data and len */
+	K_INT, K_UINT,                 /* num.i (UINT: BIGINT UNSIGNED, may pass int64) */
+	K_FLOAT, K_BOOL, K_TIME,       /* num.f, num.i, num.t */
+	K_BIT                          /* BIT(n): big-endian bytes in data */
+};
+
 /* A result column and the buffer its values are fetched into. */
 typedef struct column {
 	char *name;
 	sqlkit_type type;
+	unsigned char kind;            /* K_* */
 	enum enum_field_types ftype;
 	int is_unsigned;
 	int text;                      /* character data in the connection's charset */
@@ -821,6 +830,12 @@ static int load_columns(sqlkit_pstmt *st)
 		col->type = field_type(&f[i], &col->text);
 		col->ftype = f[i].type;
 		col->is_unsigned = (f[i].flags & UNSIGNED_FLAG) != 0;
+		col->kind = col->ftype == MYSQL_TYPE_BIT ? K_BIT :
+		            col->type == SQLKIT_TYPE_INT ? (col->is_unsigned ? K_UINT : K_INT) :
+		            col->type == SQLKIT_TYPE_FLOAT ? K_FLOAT :
+		            col->type == SQLKIT_TYPE_BOOL ? K_BOOL :
+		            (col->type == SQLKIT_TYPE_DATE || col->type == SQLKIT_TYPE_TIME ||
+		             col->type == SQLKIT_TYPE_DATETIME) ? K_TIME : K_BYTES;
 		if (st->conn->from_conn != (iconv_t)-1 && f[i].name) {
 			size_t nlen;
 			int bad;
@@ -922,21 +937,13 @@ static size_t value_size(const column *col)
 {
 	if (col->is_null)
 		return 0;
-	if (col->data.p && (col->type == SQLKIT_TYPE_TEXT || col->type == SQLKIT_TYPE_JSON ||
-	                    col->type == SQLKIT_TYPE_BLOB || col->type == SQLKIT_TYPE_DECIMAL ||
-	                    col->type == SQLKIT_TYPE_NULL || col->ftype == MYSQL_TYPE_BIT))
-		return (size_t)col->len;
-	return sizeof col->num;
+	return col->kind == K_BYTES || col->kind == K_BIT ? (size_t)col->len : sizeof col->num;
 }
 
+/* Where the current value's bytes are: the data buffer or num. */
 static const void *value_bytes(const column *col)
 {
-	if (col->data.p && value_size(col) == (size_t)col->len && !col->is_null &&
-	    (col->type == SQLKIT_TYPE_TEXT || col->type == SQLKIT_TYPE_JSON ||
-	     col->type == SQLKIT_TYPE_BLOB || col->type == SQLKIT_TYPE_DECIMAL ||
-	     col->type == SQLKIT_TYPE_NULL || col->ftype == MYSQL_TYPE_BIT))
-		return col->data.p;
-	return &col->num;
+	return col->kind == K_BYTES || col->kind == K_BIT ? (const void *)col->data.p : &col->num;
 }
 
 /* Append the row now in the column buffers to the spool. */
@@ -1586,26 +1593,33 @@ static int my_row_values(sqlkit_pstmt *st, sqlkit_value *out, unsigned n)
 			v->type = SQLKIT_TYPE_NULL;
 			continue;
 		}
-		if (value_bytes(col) == col->data.p) {
-			if (col->ftype != MYSQL_TYPE_BIT && (!col->text || utf8)) {
+		switch (col->kind) {
+		case K_BYTES:
+			if (!col->text || utf8) {
 				col->data.p[col->len] = '\0';     /* the buffer always has the room */
 				set_bytes(v, col->type == SQLKIT_TYPE_NULL ? SQLKIT_TYPE_TEXT : col->type,
 				          col->data.p, col->len);
 				continue;
 			}
-		} else if (col->type == SQLKIT_TYPE_INT &&
-		           !(col->is_unsigned && (uint64_t)col->num.i > INT64_MAX)) {
+			break;
+		case K_UINT:
+			if ((uint64_t)col->num.i > INT64_MAX)
+				break;
+			/* fall through */
+		case K_INT:
 			v->type = SQLKIT_TYPE_INT;
 			v->u.i = col->num.i;
 			continue;
-		} else if (col->type == SQLKIT_TYPE_FLOAT) {
+		case K_FLOAT:
 			v->type = SQLKIT_TYPE_FLOAT;
 			v->u.f = col->num.f;
 			continue;
-		} else if (col->type == SQLKIT_TYPE_BOOL) {
+		case K_BOOL:
 			v->type = SQLKIT_TYPE_BOOL;
 			v->u.b = col->num.i != 0;
 			continue;
+		default:
+			break;
 		}
 		if ((rc = my_column_value(st, i, v)) < 0)
 			return rc;
