@@ -24,7 +24,7 @@
  *   SERIAL    name SERIAL|BIGSERIAL|SMALLSERIAL for the autoincrement column,
  *             else name TYPE [DEFAULT x] [NOT NULL] (PostgreSQL)
  *   KEYWORD   name TYPE [NOT NULL | NULL for a TIMESTAMP] [AUTO_INCREMENT | DEFAULT x] (MySQL)
- *   IDENTITY  name TYPE NOT NULL|NULL [IDENTITY | DEFAULT x] (SQL Server)
+ *   IDENTITY  name TYPE NOT NULL|NULL [IDENTITY(1,1) | DEFAULT x] (SQL Server)
  *
  * Two deliberate differences from SQLAlchemy: a column with a Sequence gets
  * DEFAULT nextval('seq') (PostgreSQL) or DEFAULT NEXT VALUE FOR seq (other
@@ -386,7 +386,7 @@ static int column_spec(sqlkit_buf *b, const sqlkit_dialect *d, const sqlkit_colu
 	case SQLKIT_AUTOINC_IDENTITY:
 		sqlkit__buf_puts(b, not_null || seq ? " NOT NULL" : " NULL");
 		if (autoinc && !seq)
-			sqlkit__buf_puts(b, " IDENTITY");
+			sqlkit__buf_puts(b, " IDENTITY(1,1)");   /* SQLAlchemy 1.4's spelling; 2.0 writes the same bare */
 		else if (dflt.len)
 			sqlkit__buf_printf(b, " DEFAULT %s", dflt.ptr);
 		break;

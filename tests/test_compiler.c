@@ -1740,7 +1740,7 @@ static void test_compiler__mssql_details(void **state)
 	named(ms, sqlkit_select(1, C(t, "a]b")), "SELECT [we]]ird].[a]]b] \nFROM [we]]ird]");
 	DDLG_CREATE(m, "we]ird", ms,
 		"CREATE TABLE [we]]ird] (\n"
-		"\tid INTEGER NOT NULL IDENTITY, \n"
+		"\tid INTEGER NOT NULL IDENTITY(1,1), \n"
 		"\t[a]]b] INTEGER NULL, \n"
 		"\tbody NVARCHAR(max) NULL, \n"
 		"\tdata VARBINARY(max) NULL, \n"

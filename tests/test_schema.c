@@ -871,7 +871,7 @@ static void test_schema__column_families(void **state)
 	d = family(SQLKIT_AUTOINC_IDENTITY, SQLKIT_DIALECT_SEQUENCES, '[');
 	assert_create(t, d,
 		"CREATE TABLE t (\n"
-		"\tid INTEGER NOT NULL IDENTITY, \n"
+		"\tid INTEGER NOT NULL IDENTITY(1,1), \n"
 		"\tn INTEGER NOT NULL DEFAULT 1, \n"
 		"\ts VARCHAR(5) NULL, \n"
 		"\tts TIMESTAMP NULL, \n"
@@ -887,7 +887,7 @@ static void test_schema__column_families(void **state)
 	assert_create(k, d,      /* SQL Server keeps the key's column order */
 		"CREATE TABLE k (\n"
 		"\ta INTEGER NOT NULL, \n"
-		"\tb BIGINT NOT NULL IDENTITY, \n"
+		"\tb BIGINT NOT NULL IDENTITY(1,1), \n"
 		"\tPRIMARY KEY (a, b)\n"
 		")");
 	sqlkit_metadata_free(md);
